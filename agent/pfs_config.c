@@ -1,0 +1,300 @@
+/*++
+ * NAME
+ *	pfs_config 3
+ * SUMMARY
+ *	postfix-stats-agent.conf: tokens, defaults, strict parsing
+ * SYNOPSIS
+ *	#include "pfs_config.h"
+ *
+ *	void	pfs_config_init(cfg)
+ *
+ *	int	pfs_config_load(cfg, path, must_exist, err, errlen)
+ * DESCRIPTION
+ *	pfs_config_init() fills in the defaults. pfs_config_load() reads a
+ *	file of "token value..." lines; "#" starts a comment, blank lines
+ *	are ignored. List tokens (logfile, ignore_client, ignore_relay) may
+ *	repeat and take several values; every other token takes exactly one
+ *	value and the last one wins.
+ *
+ *	The parser refuses to guess: an unknown token, a missing or extra
+ *	value, a number out of range or a malformed boolean is an error.
+ * DIAGNOSTICS
+ *	pfs_config_load() returns 0, or -1 with a message in err of the form
+ *	"FILE:LINE: bad value "VALUE" for TOKEN: expected ...". When the file
+ *	does not exist and must_exist is 0, the defaults stand and 0 is
+ *	returned.
+ * SECURITY
+ *	Lines are read with a bounded buffer; a line longer than that is an
+ *	error, not a silent truncation.
+ *--*/
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pfs_config.h"
+#include "pfs_parser.h"
+#include "pfs_util.h"
+
+enum type { T_STRING, T_LIST, T_BOOL, T_UINT, T_SIZE };
+
+struct token {
+    const char *name;
+    enum type type;
+    size_t  off;			/* offset in struct pfs_config */
+    unsigned long min, max;
+    const char *arg;			/* for usage */
+    const char *help;
+};
+
+#define OFF(f) offsetof(struct pfs_config, f)
+
+static const struct token tokens[] = {
+    {"logfile", T_LIST, OFF(logfiles), 0, 0, "PATH...",
+    "log file to follow (repeat for several)"},
+    {"agentx_socket", T_STRING, OFF(agentx_socket), 0, 0, "ADDRESS",
+    "snmpd's AgentX socket (default " PFS_DEF_AGENTX ")"},
+    {"agentx_ping_interval", T_UINT, OFF(ping_interval), 1, 3600, "SECONDS",
+    "how often to check snmpd and reconnect (default 5)"},
+    {"ignore_client", T_LIST, OFF(ignore_clients), 0, 0, "HOST...",
+    "smtpd clients not counted as received: name, address or name[address]"},
+    {"ignore_relay", T_LIST, OFF(ignore_relays), 0, 0, "HOST...",
+    "relays not counted as sent: name, address, address:port or name[address]:port"},
+    {"ignore_localhost", T_BOOL, OFF(ignore_localhost), 0, 1, "yes|no",
+    "ignore 127.0.0.0/8 and ::1 as client and relay (default no)"},
+    {"max_transports", T_SIZE, OFF(caps[PFS_TBL_TRANSPORT]), 2, 1000000, "N",
+    "rows in the transport table (default 1000)"},
+    {"max_dsn_codes", T_SIZE, OFF(caps[PFS_TBL_DSN]), 2, 1000000, "N",
+    "rows in the status code table (default 1000)"},
+    {"max_programs", T_SIZE, OFF(caps[PFS_TBL_PROGRAM]), 2, 1000000, "N",
+    "rows in the per-program warning table (default 200)"},
+    {"max_sources", T_SIZE, OFF(caps[PFS_TBL_SOURCE]), 2, 1000000, "N",
+    "rows in the per-source table (default 10000)"},
+    {"max_queue_ids", T_SIZE, OFF(queue_cap), 1, 100000000, "N",
+    "messages in flight remembered (default 100000)"},
+    {"state_file", T_STRING, OFF(state_file), 0, 0, "PATH",
+    "where counters and positions are saved (default " PFS_DEF_STATE ")"},
+    {"save_interval", T_UINT, OFF(save_interval), 1, 86400, "SECONDS",
+    "how often the state is saved (default 5)"},
+    {"poll_interval", T_UINT, OFF(poll_interval), 1, 3600, "SECONDS",
+    "how often files are checked when inotify is silent (default 1)"},
+    {"from_start", T_BOOL, OFF(from_start), 0, 1, "yes|no",
+    "with no saved position, read logs from their start (default no)"},
+    {"pidfile", T_STRING, OFF(pidfile), 0, 0, "PATH",
+    "pid file in daemon mode (default " PFS_DEF_PIDFILE ")"},
+};
+
+#define NTOKENS (sizeof(tokens) / sizeof(tokens[0]))
+
+/* pfs_strlist_add - append a copy */
+
+void    pfs_strlist_add(struct pfs_strlist *l, const char *s)
+{
+    l->v = pfs_reallocarray(l->v, l->n + 1, sizeof(*l->v));
+    l->v[l->n++] = pfs_strdup(s);
+}
+
+/* pfs_strlist_free - release */
+
+void    pfs_strlist_free(struct pfs_strlist *l)
+{
+    size_t  i;
+
+    for (i = 0; i < l->n; i++)
+	free(l->v[i]);
+    free(l->v);
+    l->v = 0;
+    l->n = 0;
+}
+
+/* pfs_config_init - defaults */
+
+void    pfs_config_init(struct pfs_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->ping_interval = 5;
+    cfg->caps[PFS_TBL_TRANSPORT] = PFS_DEF_CAP_TRANSPORT;
+    cfg->caps[PFS_TBL_DSN] = PFS_DEF_CAP_DSN;
+    cfg->caps[PFS_TBL_PROGRAM] = PFS_DEF_CAP_PROGRAM;
+    cfg->caps[PFS_TBL_SOURCE] = PFS_DEF_CAP_SOURCE;
+    cfg->queue_cap = PFS_DEF_QUEUE_CAP;
+    cfg->save_interval = 5;
+    cfg->poll_interval = 1;
+}
+
+/* pfs_config_free - release */
+
+void    pfs_config_free(struct pfs_config *cfg)
+{
+    free(cfg->path);
+    pfs_strlist_free(&cfg->logfiles);
+    free(cfg->agentx_socket);
+    pfs_strlist_free(&cfg->ignore_clients);
+    pfs_strlist_free(&cfg->ignore_relays);
+    free(cfg->state_file);
+    free(cfg->pidfile);
+    memset(cfg, 0, sizeof(*cfg));
+}
+
+/* parse_number - strict unsigned decimal in [min, max] */
+
+static int parse_number(const char *s, unsigned long min, unsigned long max,
+			        unsigned long *out)
+{
+    char   *end;
+    unsigned long v;
+
+    if (!isdigit((unsigned char) *s))
+	return (-1);
+    errno = 0;
+    v = strtoul(s, &end, 10);
+    if (errno != 0 || *end != 0 || v < min || v > max)
+	return (-1);
+    *out = v;
+    return (0);
+}
+
+/* parse_bool - yes/no/true/false/on/off/1/0 */
+
+static int parse_bool(const char *s, int *out)
+{
+    if (!strcmp(s, "yes") || !strcmp(s, "true") || !strcmp(s, "on") || !strcmp(s, "1"))
+	*out = 1;
+    else if (!strcmp(s, "no") || !strcmp(s, "false") || !strcmp(s, "off") || !strcmp(s, "0"))
+	*out = 0;
+    else
+	return (-1);
+    return (0);
+}
+
+/* set_token - apply one token's values */
+
+static int set_token(struct pfs_config *cfg, const struct token *tk, char **argv,
+		             int argc, const char *where, char *err, size_t errlen)
+{
+    char   *base = (char *) cfg;
+    unsigned long v;
+    int     i;
+
+    if (argc < 1) {
+	snprintf(err, errlen, "%s: missing value for %s: expected %s",
+		 where, tk->name, tk->arg);
+	return (-1);
+    }
+    if (tk->type != T_LIST && argc > 1) {
+	snprintf(err, errlen, "%s: too many values for %s: \"%.100s\" (expected %s)",
+		 where, tk->name, argv[1], tk->arg);
+	return (-1);
+    }
+    switch (tk->type) {
+    case T_STRING:
+	free(*(char **) (base + tk->off));
+	*(char **) (base + tk->off) = pfs_strdup(argv[0]);
+	return (0);
+    case T_LIST:
+	for (i = 0; i < argc; i++)
+	    pfs_strlist_add((struct pfs_strlist *) (base + tk->off), argv[i]);
+	return (0);
+    case T_BOOL:
+	if (parse_bool(argv[0], (int *) (base + tk->off)) < 0) {
+	    snprintf(err, errlen, "%s: bad value \"%.100s\" for %s: expected yes or no",
+		     where, argv[0], tk->name);
+	    return (-1);
+	}
+	return (0);
+    case T_UINT:
+    case T_SIZE:
+	if (parse_number(argv[0], tk->min, tk->max, &v) < 0) {
+	    snprintf(err, errlen, "%s: bad value \"%.100s\" for %s: expected a number "
+		     "from %lu to %lu", where, argv[0], tk->name, tk->min, tk->max);
+	    return (-1);
+	}
+	if (tk->type == T_UINT)
+	    *(unsigned *) (base + tk->off) = (unsigned) v;
+	else
+	    *(size_t *) (base + tk->off) = (size_t) v;
+	return (0);
+    }
+    return (-1);
+}
+
+/* pfs_config_load - read a config file */
+
+int     pfs_config_load(struct pfs_config *cfg, const char *path, int must_exist,
+			        char *err, size_t errlen)
+{
+    FILE   *fp;
+    char    line[4096];
+    char   *argv[64];
+    char   *cp;
+    char    where[1100];
+    int     argc;
+    int     lineno = 0;
+    size_t  i;
+
+    if ((fp = fopen(path, "r")) == 0) {
+	if (errno == ENOENT && !must_exist)
+	    return (0);
+	snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+	return (-1);
+    }
+    free(cfg->path);
+    cfg->path = pfs_strdup(path);
+    while (fgets(line, sizeof(line), fp) != 0) {
+	lineno++;
+	snprintf(where, sizeof(where), "%.1000s:%d", path, lineno);
+	if (strchr(line, '\n') == 0 && !feof(fp)) {
+	    snprintf(err, errlen, "%s: line too long (limit %zu bytes)",
+		     where, sizeof(line) - 2);
+	    fclose(fp);
+	    return (-1);
+	}
+	if ((cp = strchr(line, '#')) != 0)
+	    *cp = 0;
+	argc = 0;
+	for (cp = strtok(line, " \t\r\n"); cp != 0; cp = strtok(0, " \t\r\n")) {
+	    if (argc == (int) (sizeof(argv) / sizeof(argv[0]))) {
+		snprintf(err, errlen, "%s: too many values (limit %zu)", where,
+			 sizeof(argv) / sizeof(argv[0]) - 1);
+		fclose(fp);
+		return (-1);
+	    }
+	    argv[argc++] = cp;
+	}
+	if (argc == 0)
+	    continue;
+	for (i = 0; i < NTOKENS; i++)
+	    if (strcmp(argv[0], tokens[i].name) == 0)
+		break;
+	if (i == NTOKENS) {
+	    snprintf(err, errlen, "%s: unknown token \"%.100s\"", where, argv[0]);
+	    fclose(fp);
+	    return (-1);
+	}
+	if (set_token(cfg, tokens + i, argv + 1, argc - 1, where, err, errlen) < 0) {
+	    fclose(fp);
+	    return (-1);
+	}
+    }
+    if (ferror(fp)) {
+	snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+	fclose(fp);
+	return (-1);
+    }
+    fclose(fp);
+    return (0);
+}
+
+/* pfs_config_usage - list tokens */
+
+void    pfs_config_usage(void (*fn) (const char *, const char *, const char *, void *),
+			         void *ctx)
+{
+    size_t  i;
+
+    for (i = 0; i < NTOKENS; i++)
+	fn(tokens[i].name, tokens[i].arg, tokens[i].help, ctx);
+}

@@ -1,0 +1,65 @@
+#ifndef PFS_CONFIG_H
+#define PFS_CONFIG_H
+
+/*++
+ * NAME
+ *	pfs_config 3h
+ * SUMMARY
+ *	postfix-stats-agent.conf: tokens, defaults, strict parsing
+ * SYNOPSIS
+ *	#include "pfs_config.h"
+ * DESCRIPTION
+ *	See pfs_config.c.
+ *--*/
+
+#include <stddef.h>
+
+#include "pfs_stats.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#ifndef LOCALSTATEDIR
+#define LOCALSTATEDIR "/var"
+#endif
+
+#define PFS_DEF_CONFIG		SYSCONFDIR "/postfix-stats/postfix-stats-agent.conf"
+#define PFS_DEF_STATE		LOCALSTATEDIR "/lib/postfix-stats/state.json"
+#define PFS_DEF_PIDFILE		"/run/postfix-stats-agent.pid"
+#define PFS_DEF_AGENTX		"/var/agentx/master"
+#define PFS_DEF_LOGFILE		"/var/log/mail.log"
+
+struct pfs_strlist {
+    char  **v;
+    size_t  n;
+};
+
+struct pfs_config {
+    char   *path;			/* file read, or NULL */
+    struct pfs_strlist logfiles;
+    char   *agentx_socket;
+    unsigned ping_interval;		/* seconds */
+    struct pfs_strlist ignore_clients;
+    struct pfs_strlist ignore_relays;
+    int     ignore_localhost;
+    size_t  caps[PFS_TABLE_COUNT];
+    size_t  queue_cap;
+    char   *state_file;
+    unsigned save_interval;		/* seconds */
+    unsigned poll_interval;		/* seconds */
+    int     from_start;			/* first start: read logs from the start */
+    char   *pidfile;
+};
+
+extern void pfs_config_init(struct pfs_config *);
+extern int pfs_config_load(struct pfs_config *, const char *path, int must_exist,
+			           char *err, size_t errlen);
+extern void pfs_config_free(struct pfs_config *);
+extern void pfs_strlist_add(struct pfs_strlist *, const char *);
+extern void pfs_strlist_free(struct pfs_strlist *);
+
+/* For --help and the man page: every token with its argument. */
+extern void pfs_config_usage(void (*fn) (const char *token, const char *arg,
+				               const char *help, void *), void *);
+
+#endif

@@ -1,0 +1,1219 @@
+/*++
+ * NAME
+ *	pfs_parser 3
+ * SUMMARY
+ *	classify Postfix and content-filter log lines into counters
+ * SYNOPSIS
+ *	#include "pfs_parser.h"
+ *
+ *	PFS_PARSER *pfs_parser_create(stats, opts, err, errlen)
+ *
+ *	void	pfs_parser_line(parser, line, len, flags)
+ *
+ *	void	pfs_parser_set_event(parser, fn, ctx)
+ * DESCRIPTION
+ *	pfs_parser_line() takes one log line and updates the counter store.
+ *	doc/counters.md says, counter by counter, which line moves it; the
+ *	tables in tests/unit/ hold a verbatim example of each.
+ *
+ *	The work per line, cheapest first:
+ * .IP \(bu
+ *	pfs_syslog_split() finds time, host, tag and text by hand.
+ * .IP \(bu
+ *	The tag's program picks a handler with a switch on a few bytes: a
+ *	line from a program we do not follow (cron, kernel, dovecot) is
+ *	counted as foreign and never reaches a regular expression.
+ * .IP \(bu
+ *	"warning:" and friends, "NOQUEUE:" and the queue ID are peeled off
+ *	by hand (a queue ID is hex or Postfix's vowel-free long form).
+ * .IP \(bu
+ *	The handler tries its PCRE2 patterns, most frequent first; all are
+ *	anchored, compiled once with JIT, and matched with the subject's
+ *	length, so NUL bytes and invalid UTF-8 are just bytes.
+ * .PP
+ *	Messages are followed through a bounded queue-ID table
+ *	(pfs_qtable.c) so that a message is received once: at qmgr's first
+ *	"from=..., size=" line, if smtpd or pickup announced it, and never
+ *	if cleanup rejected or discarded it.
+ *
+ *	Content filters re-inject mail (amavis on 127.0.0.1:10024/10025):
+ *	the ignore lists drop the hop to the filter (relay) and the
+ *	re-injection (client), so that each mail is received and sent once.
+ * DIAGNOSTICS
+ *	pfs_parser_create() returns NULL and writes a message to err when
+ *	a pattern does not compile (a bug, caught by the unit tests).
+ *	Lines that no pattern recognises count in lines:unmatched.
+ * SECURITY
+ *	Every line is untrusted input. Nothing is copied unbounded; keys
+ *	for the counter tables are length-limited by pfs_stats.
+ *--*/
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "pfs_parser.h"
+#include "pfs_lines.h"
+#include "pfs_util.h"
+
+/*
+ * Every pattern, once. The subject is the text after the syslog tag, with
+ * "warning: " and the like, "NOQUEUE: " and "QUEUEID: " removed.
+ */
+#define PATTERNS(X) \
+    /* smtpd */ \
+    X(SMTPD_CONNECT, "^connect from ") \
+    X(SMTPD_DISCONNECT, "^disconnect from ") \
+    X(SMTPD_CLIENT, "^client=([^,\\s]+)(?:, sasl_method=[^,]*)?(?:, sasl_username=([^,]*))?") \
+    X(ACTION, "^(reject|reject_warning|milter-reject|proxy-reject|hold|discard|" \
+		"milter-discard|milter-hold): ([A-Z][A-Z-]*)(?: from ([^:\\s]+(?::\\d+)?))?: " \
+		"(?:(\\d)\\d\\d )?(?:(\\d\\.\\d{1,3}\\.\\d{1,3}) )?(.*)$") \
+    X(SMTPD_LOST, "^lost connection after ([A-Z-]+)(?: \\(\\d+ bytes\\))? from ") \
+    X(SMTPD_TIMEOUT, "^timeout after ([A-Z-]+)(?: \\(\\d+ bytes\\))? from ") \
+    X(TLS_FROM, "^(?:Anonymous|Trusted|Untrusted|Verified) TLS connection established from ") \
+    X(TLS_TO, "^(?:Anonymous|Trusted|Untrusted|Verified) TLS connection established to ") \
+    X(SASL_FAILED, "^\\S+: SASL \\S+ authentication failed") \
+    X(SMTPD_BENIGN, "^(?:too many errors after|improper command pipelining after|" \
+		"filter: |redirect: |warn: |prepend: |proxy-accept: |discarding EHLO keywords|" \
+		"setting up TLS connection from|SSL_accept error from|Client certificate|" \
+		"ETRN |abort: |Connection rate limit exceeded|Connection concurrency limit exceeded)") \
+    /* postscreen */ \
+    X(PS_CONNECT, "^CONNECT from \\[") \
+    X(PS_PASS, "^PASS (NEW|OLD) \\[") \
+    X(PS_LISTED, "^(WHITELISTED|ALLOWLISTED|BLACKLISTED|DENYLISTED) \\[") \
+    X(PS_DNSBL, "^DNSBL rank \\d+ for \\[") \
+    X(PS_PREGREET, "^PREGREET \\d+ after ") \
+    X(PS_HANGUP, "^HANGUP after ") \
+    X(PS_TEST, "^(COMMAND PIPELINING|NON-SMTP COMMAND|BARE NEWLINE|COMMAND TIME LIMIT) from \\[") \
+    X(PS_BENIGN, "^(?:DISCONNECT \\[|WHITELIST VETO \\[|ALLOWLIST VETO \\[|COMMAND COUNT LIMIT from|" \
+		"COMMAND LENGTH LIMIT from|cache \\S+ full cleanup:|DATA without valid RCPT from|" \
+		"BDAT without valid RCPT from)") \
+    /* cleanup */ \
+    X(CLEANUP_MSGID, "^(?:resent-)?message-id=") \
+    X(CLEANUP_ACTION, "^(reject|discard|hold|warning|redirect|filter|replace|prepend|info|strip|bcc|dunno): " \
+		"(header|body|content|end-of-message) .*?(?:: (\\d\\.\\d{1,3}\\.\\d{1,3})(?: .*)?)?$") \
+    /* pickup */ \
+    X(PICKUP, "^uid=\\d+ from=<([^>]*)>") \
+    /* qmgr */ \
+    X(QMGR_FROM, "^from=<[^>]*>, size=(\\d+), nrcpt=(\\d+)") \
+    X(QMGR_REMOVED, "^removed$") \
+    X(QMGR_EXPIRED, "^from=<[^>]*>, status=expired") \
+    X(QMGR_BENIGN, "^(?:skipped, still being delivered|from=<[^>]*>, status=)") \
+    /* delivery agents */ \
+    X(DELIVERY, "^to=<[^>]*>,(?: orig_to=<[^>]*>,)? relay=([^,]+),(?: conn_use=\\d+,)? " \
+		"delay=([\\d.]+), delays=([\\d.]+)/([\\d.]+)/([\\d.]+)/([\\d.]+), " \
+		"dsn=(\\d)\\.(\\d{1,3}\\.\\d{1,3}), status=(\\S+)") \
+    X(DELIVERY_BENIGN, "^(?:host \\S+ said: |host \\S+ refused to talk to me|connect to |" \
+		"lost connection with |conversation with |enabling PIX workarounds|" \
+		"setting up TLS connection to|SSL_connect error to|Server certificate|" \
+		"certificate verification failed)") \
+    /* bounce */ \
+    X(BOUNCE, "^(?:sender|postmaster) (non-delivery|delay|delivery status) notification: ") \
+    /* postsuper */ \
+    X(POSTSUPER_REMOVED, "^removed$") \
+    /* content filters */ \
+    X(AMAVIS, "^\\([\\w.-]+\\) (Passed|Blocked|Not-Delivered) " \
+		"(CLEAN|SPAMMY|SPAM|INFECTED|BANNED|BAD-HEADER|UNCHECKED|OVERSIZED|MTA-BLOCKED|OTHER)") \
+    X(SPAMD, "^spamd: (clean message|identified spam) \\(") \
+    X(CLAMD_FOUND, "^.*: (\\S+) FOUND$") \
+    X(CLAMAV_MILTER, "^Message \\S+ from .* infected by ") \
+    X(RSPAMD, "\\(default: [TFS] \\((no action|greylist|add header|rewrite subject|soft reject|reject)\\): \\[") \
+    /* reject reason classes, tried in this order */ \
+    X(WHY_RBL, "blocked using |listed by |Service unavailable; client \\[") \
+    X(WHY_GREYLIST, "(?i)greylist") \
+    X(WHY_UNKNOWN_USER, "(?i)user unknown|unknown user|undeliverable address: .*unknown|mailbox unavailable|no such user") \
+    X(WHY_RELAY, "Relay access denied") \
+    X(WHY_HELO, "Helo command rejected") \
+    X(WHY_SIZE, "(?i)message size exceeds|message file too big|message too large|size limit") \
+    X(WHY_POLICY, "(?i)polic(?:y|ies)|\\bSPF\\b") \
+    X(WHY_SENDER, "Sender address rejected") \
+    X(WHY_CLIENT, "Client host rejected") \
+    X(WHY_RECIPIENT, "Recipient address rejected")
+
+enum pat_id {
+#define X_ENUM(id, re) PAT_##id,
+    PATTERNS(X_ENUM)
+#undef X_ENUM
+    PAT_COUNT
+};
+
+static const char *const pat_src[PAT_COUNT] = {
+#define X_SRC(id, re) re,
+    PATTERNS(X_SRC)
+#undef X_SRC
+};
+
+static const char *const pat_name[PAT_COUNT] = {
+#define X_NAME(id, re) #id,
+    PATTERNS(X_NAME)
+#undef X_NAME
+};
+
+/* Program classes; a tag's last part picks one. */
+enum prog {
+    PROG_FOREIGN, PROG_SMTPD, PROG_POSTSCREEN, PROG_CLEANUP, PROG_PICKUP,
+    PROG_QMGR, PROG_BOUNCE, PROG_DELIVERY, PROG_POSTSUPER, PROG_OTHER,
+    PROG_AMAVIS, PROG_SPAMD, PROG_CLAMD, PROG_CLAMAV_MILTER, PROG_RSPAMD,
+};
+
+struct PFS_PARSER {
+    PFS_STATS *stats;
+    PFS_QTABLE *qt;
+    pcre2_code *re[PAT_COUNT];
+    pcre2_match_data *md[PAT_COUNT];
+    int     jit[PAT_COUNT];
+    char  **ignore_clients;
+    size_t  n_ignore_clients;
+    char  **ignore_relays;
+    size_t  n_ignore_relays;
+    int     ignore_localhost;
+    PFS_EVENT_FN event_fn;
+    void   *event_ctx;
+    /* Cache of the last line's source row. */
+    char    src_key[PFS_KEY_MAX];
+    size_t  src_len;
+    size_t  src_row;
+    int     src_valid;
+};
+
+/* Per-line working state. */
+struct line {
+    struct pfs_syslog hdr;
+    struct pfs_str qid;			/* empty: none */
+    int     noqueue;			/* "NOQUEUE:" seen */
+    const char *subj;			/* text handed to the patterns */
+    size_t  slen;
+    size_t  src;			/* source table row */
+    int     smtp_client;		/* program is smtp or lmtp */
+};
+
+/* str_eq - counted string equals literal */
+
+#define STR_EQ(s, lit) ((s).len == sizeof(lit) - 1 && memcmp((s).ptr, (lit), sizeof(lit) - 1) == 0)
+
+/* match - run one pattern over subject; 1 if it matched */
+
+static int match(PFS_PARSER *p, enum pat_id id, const char *subj, size_t len)
+{
+    int     rc;
+
+    if (p->jit[id])
+	rc = pcre2_jit_match(p->re[id], (PCRE2_SPTR) subj, len, 0, 0, p->md[id], 0);
+    else
+	rc = pcre2_match(p->re[id], (PCRE2_SPTR) subj, len, 0, 0, p->md[id], 0);
+    if (rc >= 0)
+	return (1);
+    /* PCRE2_ERROR_NOMATCH is the common answer; limits count as no match. */
+    return (0);
+}
+
+/* cap - capture group n of the last match of id */
+
+static int cap(PFS_PARSER *p, enum pat_id id, const char *subj, int n,
+	               struct pfs_str *out)
+{
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md[id]);
+
+    if (n >= (int) pcre2_get_ovector_count(p->md[id])
+	|| ov[2 * n] == PCRE2_UNSET) {
+	out->ptr = subj;
+	out->len = 0;
+	return (0);
+    }
+    out->ptr = subj + ov[2 * n];
+    out->len = ov[2 * n + 1] - ov[2 * n];
+    return (1);
+}
+
+/* to_u64 - decimal digits to number, saturating */
+
+static uint64_t to_u64(struct pfs_str s)
+{
+    uint64_t v = 0;
+    size_t  i;
+
+    for (i = 0; i < s.len && isdigit((unsigned char) s.ptr[i]); i++) {
+	if (v > (UINT64_MAX - 9) / 10)
+	    return (UINT64_MAX);
+	v = v * 10 + (s.ptr[i] - '0');
+    }
+    return (v);
+}
+
+/* to_ms - "12.34" seconds to milliseconds */
+
+static uint64_t to_ms(struct pfs_str s)
+{
+    uint64_t ms = 0;
+    size_t  i = 0;
+    int     frac = 0;
+
+    for (; i < s.len && isdigit((unsigned char) s.ptr[i]); i++)
+	if (ms < UINT64_MAX / 100)
+	    ms = ms * 10 + (s.ptr[i] - '0');
+    ms *= 1000;
+    if (i < s.len && s.ptr[i] == '.') {
+	int     scale = 100;
+
+	for (i++; i < s.len && isdigit((unsigned char) s.ptr[i]) && scale > 0; i++) {
+	    frac += (s.ptr[i] - '0') * scale;
+	    scale /= 10;
+	}
+    }
+    return (ms + frac);
+}
+
+/* is_localhost - 127.0.0.0/8 or ::1 */
+
+static int is_localhost(struct pfs_str a)
+{
+    return ((a.len >= 4 && memcmp(a.ptr, "127.", 4) == 0)
+	    || (a.len == 3 && memcmp(a.ptr, "::1", 3) == 0)
+	    || (a.len == 8 && memcmp(a.ptr, "ipv6:::1", 8) == 0));
+}
+
+/* list_has - is s one of the list's entries */
+
+static int list_has(char **list, size_t n, const char *s, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < n; i++)
+	if (strlen(list[i]) == len && memcmp(list[i], s, len) == 0)
+	    return (1);
+    return (0);
+}
+
+/*
+ * ignored_peer - does "name[addr]" or "name[addr]:port" match the list?
+ * Entries may be the whole string, "addr:port", "addr" or "name".
+ */
+static int ignored_peer(PFS_PARSER *p, char **list, size_t n, struct pfs_str peer)
+{
+    const char *lb = memchr(peer.ptr, '[', peer.len);
+    const char *rb;
+    struct pfs_str name, addr, port;
+    char    buf[PFS_KEY_MAX + 8];
+
+    if (list_has(list, n, peer.ptr, peer.len))
+	return (1);
+    if (lb == 0 || (rb = memchr(lb, ']', peer.ptr + peer.len - lb)) == 0)
+	return (0);
+    name.ptr = peer.ptr;
+    name.len = lb - peer.ptr;
+    addr.ptr = lb + 1;
+    addr.len = rb - (lb + 1);
+    port.ptr = rb + 1;
+    port.len = peer.ptr + peer.len - port.ptr;
+    if (p->ignore_localhost && is_localhost(addr))
+	return (1);
+    if (list_has(list, n, addr.ptr, addr.len) || list_has(list, n, name.ptr, name.len))
+	return (1);
+    if (port.len > 1 && port.ptr[0] == ':' && addr.len + port.len < sizeof(buf)) {
+	memcpy(buf, addr.ptr, addr.len);
+	memcpy(buf + addr.len, port.ptr, port.len);
+	if (list_has(list, n, buf, addr.len + port.len))
+	    return (1);
+    }
+    return (0);
+}
+
+/* emit - pass an event on */
+
+static void emit(PFS_PARSER *p, struct pfs_event *ev, const struct line *ln)
+{
+    if (p->event_fn == 0)
+	return;
+    ev->hdr = &ln->hdr;
+    ev->qid = ln->qid;
+    p->event_fn(ev, p->event_ctx);
+}
+
+/* find_msg - the in-flight entry for the line's queue ID */
+
+static struct pfs_qentry *find_msg(PFS_PARSER *p, const struct line *ln)
+{
+    if (ln->qid.len == 0)
+	return (0);
+    return (pfs_qtable_find(p->qt, (uint32_t) ln->src, ln->qid.ptr, ln->qid.len));
+}
+
+/* forget_msg - the message will not enter (or has left) the queue */
+
+static void forget_msg(PFS_PARSER *p, const struct line *ln)
+{
+    struct pfs_qentry *e = find_msg(p, ln);
+
+    if (e)
+	pfs_qtable_remove(p->qt, e);
+}
+
+/* new_msg - remember a message announced by smtpd or pickup */
+
+static void new_msg(PFS_PARSER *p, const struct line *ln, enum pfs_origin origin,
+		            struct pfs_str account)
+{
+    struct pfs_qentry *e;
+    int     evicted;
+
+    if (ln->qid.len == 0)
+	return;
+    e = pfs_qtable_add(p->qt, (uint32_t) ln->src, ln->qid.ptr, ln->qid.len, &evicted);
+    if (evicted)
+	pfs_scalar_inc(p->stats, PFS_OVERFLOW_QUEUE);
+    e->origin = (uint8_t) origin;
+    if (account.len > PFS_ACCOUNT_MAX)
+	account.len = PFS_ACCOUNT_MAX;
+    memcpy(e->account, account.ptr, account.len);
+    e->account[account.len] = 0;
+}
+
+/* reject_reason - classify reject text into a reason scalar */
+
+static enum pfs_scalar reject_reason(PFS_PARSER *p, struct pfs_str text)
+{
+    static const struct {
+	enum pat_id pat;
+	enum pfs_scalar id;
+    }       order[] = {
+	{PAT_WHY_RBL, PFS_REJECT_RBL},
+	{PAT_WHY_GREYLIST, PFS_REJECT_GREYLIST},
+	{PAT_WHY_UNKNOWN_USER, PFS_REJECT_UNKNOWN_USER},
+	{PAT_WHY_RELAY, PFS_REJECT_RELAY},
+	{PAT_WHY_HELO, PFS_REJECT_HELO},
+	{PAT_WHY_SIZE, PFS_REJECT_SIZE},
+	{PAT_WHY_POLICY, PFS_REJECT_POLICY},
+	{PAT_WHY_SENDER, PFS_REJECT_SENDER},
+	{PAT_WHY_CLIENT, PFS_REJECT_CLIENT},
+	{PAT_WHY_RECIPIENT, PFS_REJECT_RECIPIENT},
+    };
+    size_t  i;
+
+    for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+	if (match(p, order[i].pat, text.ptr, text.len))
+	    return (order[i].id);
+    return (PFS_REJECT_OTHER);
+}
+
+/* count_dsn - one status code in the DSN table */
+
+static void count_dsn(PFS_PARSER *p, struct pfs_str code, enum pfs_dsn_col col)
+{
+    if (code.len == 0)
+	return;
+    pfs_table_add(p->stats, PFS_TBL_DSN,
+		  pfs_table_row(p->stats, PFS_TBL_DSN, code.ptr, code.len), col, 1);
+}
+
+/* count_reject - a reject of some reason */
+
+static void count_reject(PFS_PARSER *p, const struct line *ln,
+			         enum pfs_scalar why, struct pfs_str code)
+{
+    struct pfs_event ev;
+
+    pfs_scalar_inc(p->stats, PFS_REJECT);
+    pfs_scalar_inc(p->stats, why);
+    pfs_table_add(p->stats, PFS_TBL_SOURCE, ln->src, PFS_SC_REJECT, 1);
+    count_dsn(p, code, PFS_DC_REJECT);
+    memset(&ev, 0, sizeof(ev));
+    ev.type = PFS_EV_REJECT;
+    ev.msg = find_msg(p, ln);
+    emit(p, &ev, ln);
+}
+
+/* is_data_stage - a reject or hang-up during the message content */
+
+static int is_data_stage(struct pfs_str stage)
+{
+    return (STR_EQ(stage, "DATA") || STR_EQ(stage, "BDAT")
+	    || STR_EQ(stage, "END-OF-MESSAGE"));
+}
+
+/*
+ * do_action - "reject: RCPT from ...", "milter-reject: ...", "hold: ..."
+ * logged by smtpd or postscreen. Returns 1 if the subject is such a line.
+ */
+static int do_action(PFS_PARSER *p, struct line *ln, int postscreen)
+{
+    struct pfs_str action, stage, klass, code, text;
+    enum pfs_scalar why;
+
+    if (!match(p, PAT_ACTION, ln->subj, ln->slen))
+	return (0);
+    cap(p, PAT_ACTION, ln->subj, 1, &action);
+    cap(p, PAT_ACTION, ln->subj, 2, &stage);
+    cap(p, PAT_ACTION, ln->subj, 4, &klass);
+    cap(p, PAT_ACTION, ln->subj, 5, &code);
+    cap(p, PAT_ACTION, ln->subj, 6, &text);
+
+    if (STR_EQ(action, "reject_warning")) {
+	pfs_scalar_inc(p->stats, PFS_REJECT_WARNING);
+	return (1);
+    }
+    if (STR_EQ(action, "hold") || STR_EQ(action, "milter-hold")) {
+	pfs_scalar_inc(p->stats, PFS_ACTION_HOLD);
+	return (1);
+    }
+    if (STR_EQ(action, "discard") || STR_EQ(action, "milter-discard")) {
+	pfs_scalar_inc(p->stats, PFS_ACTION_DISCARD);
+	return (1);
+    }
+    /* reject, milter-reject, proxy-reject */
+    if (klass.len == 0 && code.len > 0)
+	klass = code;				/* "5.7.1" without "550" */
+    if (klass.len > 0 && klass.ptr[0] == '4')
+	pfs_scalar_inc(p->stats, PFS_SMTPD_4XX);
+    else
+	pfs_scalar_inc(p->stats, PFS_SMTPD_5XX);
+    if (postscreen)
+	pfs_scalar_inc(p->stats, PFS_PS_REJECT);
+    why = STR_EQ(action, "milter-reject") ? PFS_REJECT_MILTER : reject_reason(p, text);
+    count_reject(p, ln, why, code);
+    /* A message rejected during its content never enters the queue. */
+    if (ln->qid.len > 0 && is_data_stage(stage))
+	forget_msg(p, ln);
+    return (1);
+}
+
+/* do_smtpd - smtpd (and qmqpd) lines */
+
+static int do_smtpd(PFS_PARSER *p, struct line *ln)
+{
+    struct pfs_str client, user, stage;
+
+    if (ln->qid.len > 0 && match(p, PAT_SMTPD_CLIENT, ln->subj, ln->slen)) {
+	cap(p, PAT_SMTPD_CLIENT, ln->subj, 1, &client);
+	cap(p, PAT_SMTPD_CLIENT, ln->subj, 2, &user);
+	if (ignored_peer(p, p->ignore_clients, p->n_ignore_clients, client)) {
+	    pfs_scalar_inc(p->stats, PFS_IGNORED_CLIENT);
+	    forget_msg(p, ln);
+	    return (1);
+	}
+	if (user.len > 0)
+	    pfs_scalar_inc(p->stats, PFS_SASL_AUTH);
+	new_msg(p, ln, PFS_ORIGIN_SMTP, user);
+	return (1);
+    }
+    if (match(p, PAT_SMTPD_CONNECT, ln->subj, ln->slen)) {
+	pfs_scalar_inc(p->stats, PFS_SMTPD_CONNECT);
+	return (1);
+    }
+    if (match(p, PAT_SMTPD_DISCONNECT, ln->subj, ln->slen))
+	return (1);
+    if (do_action(p, ln, 0))
+	return (1);
+    if (match(p, PAT_SMTPD_LOST, ln->subj, ln->slen)) {
+	pfs_scalar_inc(p->stats, PFS_SMTPD_LOST);
+	cap(p, PAT_SMTPD_LOST, ln->subj, 1, &stage);
+	if (ln->qid.len > 0 && is_data_stage(stage) && !STR_EQ(stage, "END-OF-MESSAGE"))
+	    forget_msg(p, ln);
+	return (1);
+    }
+    if (match(p, PAT_SMTPD_TIMEOUT, ln->subj, ln->slen)) {
+	pfs_scalar_inc(p->stats, PFS_SMTPD_TIMEOUT);
+	cap(p, PAT_SMTPD_TIMEOUT, ln->subj, 1, &stage);
+	if (ln->qid.len > 0 && is_data_stage(stage) && !STR_EQ(stage, "END-OF-MESSAGE"))
+	    forget_msg(p, ln);
+	return (1);
+    }
+    if (match(p, PAT_TLS_FROM, ln->subj, ln->slen)) {
+	pfs_scalar_inc(p->stats, PFS_TLS_IN);
+	return (1);
+    }
+    return (match(p, PAT_SMTPD_BENIGN, ln->subj, ln->slen));
+}
+
+/* do_postscreen - postscreen lines */
+
+static int do_postscreen(PFS_PARSER *p, struct line *ln)
+{
+    struct pfs_str what;
+
+    if (match(p, PAT_PS_CONNECT, ln->subj, ln->slen)) {
+	pfs_scalar_inc(p->stats, PFS_PS_CONNECT);
+	return (1);
+    }
+    if (match(p, PAT_PS_PASS, ln->subj, ln->slen)) {
+	cap(p, PAT_PS_PASS, ln->subj, 1, &what);
+	pfs_scalar_inc(p->stats, STR_EQ(what, "NEW") ? PFS_PS_PASS_NEW : PFS_PS_PASS_OLD);
+	return (1);
+    }
+    if (match(p, PAT_PS_BENIGN, ln->subj, ln->slen))
+	return (1);
+    if (match(p, PAT_PS_DNSBL, ln->subj, ln->slen)) {
+	pfs_scalar_inc(p->stats, PFS_PS_DNSBL);
+	return (1);
+    }
+    if (match(p, PAT_PS_PREGREET, ln->subj, ln->slen)) {
+	pfs_scalar_inc(p->stats, PFS_PS_PREGREET);
+	return (1);
+    }
+    if (match(p, PAT_PS_HANGUP, ln->subj, ln->slen)) {
+	pfs_scalar_inc(p->stats, PFS_PS_HANGUP);
+	return (1);
+    }
+    if (match(p, PAT_PS_LISTED, ln->subj, ln->slen)) {
+	cap(p, PAT_PS_LISTED, ln->subj, 1, &what);
+	pfs_scalar_inc(p->stats, (what.ptr[0] == 'W' || what.ptr[0] == 'A')
+		       ? PFS_PS_ALLOWLISTED : PFS_PS_DENYLISTED);
+	return (1);
+    }
+    if (match(p, PAT_PS_TEST, ln->subj, ln->slen)) {
+	cap(p, PAT_PS_TEST, ln->subj, 1, &what);
+	pfs_scalar_inc(p->stats,
+		       what.ptr[0] == 'N' ? PFS_PS_NON_SMTP :
+		       what.ptr[0] == 'B' ? PFS_PS_BARE_NEWLINE :
+		       what.len > 8 && what.ptr[8] == 'P' ? PFS_PS_PIPELINING :
+		       PFS_PS_TIME_LIMIT);
+	return (1);
+    }
+    return (do_action(p, ln, 1));
+}
+
+/* do_cleanup - cleanup lines */
+
+static int do_cleanup(PFS_PARSER *p, struct line *ln)
+{
+    struct pfs_str action, part, code;
+
+    if (match(p, PAT_CLEANUP_MSGID, ln->subj, ln->slen))
+	return (1);
+    if (match(p, PAT_CLEANUP_ACTION, ln->subj, ln->slen)) {
+	cap(p, PAT_CLEANUP_ACTION, ln->subj, 1, &action);
+	cap(p, PAT_CLEANUP_ACTION, ln->subj, 2, &part);
+	cap(p, PAT_CLEANUP_ACTION, ln->subj, 3, &code);
+	if (STR_EQ(action, "reject")) {
+	    count_reject(p, ln, STR_EQ(part, "body") ? PFS_REJECT_BODY :
+			 PFS_REJECT_HEADER, code);
+	    forget_msg(p, ln);
+	} else if (STR_EQ(action, "discard")) {
+	    pfs_scalar_inc(p->stats, PFS_ACTION_DISCARD);
+	    forget_msg(p, ln);
+	} else if (STR_EQ(action, "hold")) {
+	    pfs_scalar_inc(p->stats, PFS_ACTION_HOLD);
+	}
+	return (1);
+    }
+    if (match(p, PAT_ACTION, ln->subj, ln->slen)) {
+	cap(p, PAT_ACTION, ln->subj, 1, &action);
+	cap(p, PAT_ACTION, ln->subj, 5, &code);
+	if (STR_EQ(action, "milter-reject") || STR_EQ(action, "reject")) {
+	    count_reject(p, ln, PFS_REJECT_MILTER, code);
+	    forget_msg(p, ln);
+	} else if (STR_EQ(action, "milter-discard") || STR_EQ(action, "discard")) {
+	    pfs_scalar_inc(p->stats, PFS_ACTION_DISCARD);
+	    forget_msg(p, ln);
+	} else if (STR_EQ(action, "milter-hold") || STR_EQ(action, "hold")) {
+	    pfs_scalar_inc(p->stats, PFS_ACTION_HOLD);
+	}
+	return (1);
+    }
+    return (0);
+}
+
+/* do_pickup - pickup: a message submitted with sendmail */
+
+static int do_pickup(PFS_PARSER *p, struct line *ln)
+{
+    struct pfs_str sender;
+
+    if (ln->qid.len > 0 && match(p, PAT_PICKUP, ln->subj, ln->slen)) {
+	cap(p, PAT_PICKUP, ln->subj, 1, &sender);
+	new_msg(p, ln, PFS_ORIGIN_LOCAL, sender);
+	return (1);
+    }
+    return (0);
+}
+
+/* do_qmgr - qmgr lines */
+
+static int do_qmgr(PFS_PARSER *p, struct line *ln)
+{
+    struct pfs_str size, nrcpt;
+    struct pfs_qentry *e;
+    struct pfs_event ev;
+
+    if (ln->qid.len == 0)
+	return (0);
+    if (match(p, PAT_QMGR_FROM, ln->subj, ln->slen)) {
+	if ((e = find_msg(p, ln)) != 0 && !(e->flags & PFS_QF_COUNTED)) {
+	    cap(p, PAT_QMGR_FROM, ln->subj, 1, &size);
+	    cap(p, PAT_QMGR_FROM, ln->subj, 2, &nrcpt);
+	    e->flags |= PFS_QF_COUNTED;
+	    pfs_scalar_inc(p->stats, PFS_RECV);
+	    pfs_scalar_inc(p->stats, e->origin == PFS_ORIGIN_LOCAL ?
+			   PFS_RECV_LOCAL : PFS_RECV_SMTP);
+	    pfs_scalar_add(p->stats, PFS_BYTES_RECV, to_u64(size));
+	    pfs_table_add(p->stats, PFS_TBL_SOURCE, ln->src, PFS_SC_RECV, 1);
+	    memset(&ev, 0, sizeof(ev));
+	    ev.type = PFS_EV_RECEIVED;
+	    ev.msg = e;
+	    ev.size = to_u64(size);
+	    ev.nrcpt = (unsigned) to_u64(nrcpt);
+	    emit(p, &ev, ln);
+	}
+	return (1);
+    }
+    if (match(p, PAT_QMGR_REMOVED, ln->subj, ln->slen)) {
+	forget_msg(p, ln);
+	return (1);
+    }
+    if (match(p, PAT_QMGR_EXPIRED, ln->subj, ln->slen)) {
+	pfs_scalar_inc(p->stats, PFS_EXPIRED);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = PFS_EV_EXPIRED;
+	ev.msg = find_msg(p, ln);
+	emit(p, &ev, ln);
+	return (1);
+    }
+    return (match(p, PAT_QMGR_BENIGN, ln->subj, ln->slen));
+}
+
+/* do_delivery - status lines of smtp, lmtp, local, virtual, pipe, ... */
+
+static int do_delivery(PFS_PARSER *p, struct line *ln)
+{
+    struct pfs_str relay, delay, dclass, dsub, status, d[4];
+    struct pfs_event ev;
+    char    code[PFS_KEY_MAX];
+    size_t  trow;
+    int     i;
+
+    if (match(p, PAT_TLS_TO, ln->subj, ln->slen)) {
+	pfs_scalar_inc(p->stats, PFS_TLS_OUT);
+	return (1);
+    }
+    if (ln->qid.len == 0 || !match(p, PAT_DELIVERY, ln->subj, ln->slen))
+	return (match(p, PAT_DELIVERY_BENIGN, ln->subj, ln->slen));
+
+    cap(p, PAT_DELIVERY, ln->subj, 1, &relay);
+    if (ignored_peer(p, p->ignore_relays, p->n_ignore_relays, relay)) {
+	pfs_scalar_inc(p->stats, PFS_IGNORED_RELAY);
+	return (1);
+    }
+    cap(p, PAT_DELIVERY, ln->subj, 2, &delay);
+    for (i = 0; i < 4; i++)
+	cap(p, PAT_DELIVERY, ln->subj, 3 + i, d + i);
+    cap(p, PAT_DELIVERY, ln->subj, 7, &dclass);
+    cap(p, PAT_DELIVERY, ln->subj, 8, &dsub);
+    cap(p, PAT_DELIVERY, ln->subj, 9, &status);
+
+    memset(&ev, 0, sizeof(ev));
+    ev.type = PFS_EV_DELIVERY;
+    ev.transport = ln->hdr.service.len ? ln->hdr.service : ln->hdr.program;
+    ev.relay = relay;
+    ev.dsn_class = dclass.ptr[0] - '0';
+    ev.delay_ms = to_ms(delay);
+    for (i = 0; i < 4; i++)
+	ev.delays_ms[i] = to_ms(d[i]);
+    ev.msg = find_msg(p, ln);
+
+    if (STR_EQ(status, "deliverable") || STR_EQ(status, "undeliverable")) {
+	/* Address verification probe: not a delivery. */
+	pfs_scalar_inc(p->stats, PFS_PROBE);
+	ev.status = PFS_ST_PROBE;
+	emit(p, &ev, ln);
+	return (1);
+    }
+    trow = pfs_table_row(p->stats, PFS_TBL_TRANSPORT, ev.transport.ptr,
+			 ev.transport.len);
+    if (STR_EQ(status, "sent")) {
+	ev.status = PFS_ST_SENT;
+	pfs_scalar_inc(p->stats, PFS_SENT);
+	pfs_table_add(p->stats, PFS_TBL_TRANSPORT, trow, PFS_TC_SENT, 1);
+	pfs_table_add(p->stats, PFS_TBL_SOURCE, ln->src, PFS_SC_SENT, 1);
+    } else if (STR_EQ(status, "bounced")) {
+	ev.status = PFS_ST_BOUNCED;
+	pfs_scalar_inc(p->stats, PFS_BOUNCED);
+	pfs_table_add(p->stats, PFS_TBL_TRANSPORT, trow, PFS_TC_BOUNCED, 1);
+	pfs_table_add(p->stats, PFS_TBL_SOURCE, ln->src, PFS_SC_BOUNCED, 1);
+    } else {
+	/* deferred, and SOFTBOUNCE: the message stays in the queue */
+	ev.status = STR_EQ(status, "SOFTBOUNCE") ? PFS_ST_SOFTBOUNCE : PFS_ST_DEFERRED;
+	if (ev.status == PFS_ST_SOFTBOUNCE)
+	    pfs_scalar_inc(p->stats, PFS_SOFTBOUNCE);
+	pfs_scalar_inc(p->stats, PFS_DEFERRED);
+	pfs_table_add(p->stats, PFS_TBL_TRANSPORT, trow, PFS_TC_DEFERRED, 1);
+	pfs_table_add(p->stats, PFS_TBL_SOURCE, ln->src, PFS_SC_DEFERRED, 1);
+    }
+    if (ev.dsn_class == 4 || ev.dsn_class == 5) {
+	pfs_table_add(p->stats, PFS_TBL_TRANSPORT, trow,
+		      ev.dsn_class == 4 ? PFS_TC_4XX : PFS_TC_5XX, 1);
+	if (ln->smtp_client)
+	    pfs_scalar_inc(p->stats, ev.dsn_class == 4 ? PFS_SMTP_4XX : PFS_SMTP_5XX);
+    }
+    if (dsub.len + 3 < sizeof(code)) {
+	code[0] = dclass.ptr[0];
+	code[1] = '.';
+	memcpy(code + 2, dsub.ptr, dsub.len);
+	count_dsn(p, (struct pfs_str) {code, dsub.len + 2}, PFS_DC_DELIVERY);
+    }
+    emit(p, &ev, ln);
+    return (1);
+}
+
+/* do_bounce - notifications that Postfix generates */
+
+static int do_bounce(PFS_PARSER *p, struct line *ln)
+{
+    struct pfs_str kind;
+
+    if (!match(p, PAT_BOUNCE, ln->subj, ln->slen))
+	return (0);
+    cap(p, PAT_BOUNCE, ln->subj, 1, &kind);
+    pfs_scalar_inc(p->stats, PFS_RECV);
+    pfs_scalar_inc(p->stats, PFS_RECV_BOUNCE);
+    pfs_table_add(p->stats, PFS_TBL_SOURCE, ln->src, PFS_SC_RECV, 1);
+    pfs_scalar_inc(p->stats, kind.ptr[0] == 'n' ? PFS_BOUNCE_NDN :
+		   kind.ptr[2] == 'l' ? PFS_BOUNCE_DELAY : PFS_BOUNCE_SUCCESS);
+    return (1);
+}
+
+/* verdict - count a content filter's verdict */
+
+static void verdict(PFS_PARSER *p, const struct line *ln, enum pfs_verdict v)
+{
+    struct pfs_event ev;
+
+    if (v == PFS_VD_SPAM)
+	pfs_scalar_inc(p->stats, PFS_SPAM);
+    else if (v == PFS_VD_VIRUS)
+	pfs_scalar_inc(p->stats, PFS_VIRUS);
+    else if (v == PFS_VD_CLEAN)
+	pfs_scalar_inc(p->stats, PFS_CLEAN);
+    memset(&ev, 0, sizeof(ev));
+    ev.type = PFS_EV_VERDICT;
+    ev.verdict = v;
+    emit(p, &ev, ln);
+}
+
+/* do_amavis - amavisd-new verdict lines */
+
+static int do_amavis(PFS_PARSER *p, struct line *ln)
+{
+    static const struct {
+	const char *name;
+	enum pfs_scalar id;
+	enum pfs_verdict v;
+    }       kinds[] = {
+	{"CLEAN", PFS_AMAVIS_CLEAN, PFS_VD_CLEAN},
+	{"SPAMMY", PFS_AMAVIS_SPAMMY, PFS_VD_SPAM},
+	{"SPAM", PFS_AMAVIS_SPAM, PFS_VD_SPAM},
+	{"INFECTED", PFS_AMAVIS_INFECTED, PFS_VD_VIRUS},
+	{"BANNED", PFS_AMAVIS_BANNED, PFS_VD_OTHER},
+	{"BAD-HEADER", PFS_AMAVIS_BAD_HEADER, PFS_VD_OTHER},
+	{"UNCHECKED", PFS_AMAVIS_UNCHECKED, PFS_VD_OTHER},
+    };
+    struct pfs_str how, what;
+    size_t  i;
+
+    if (!match(p, PAT_AMAVIS, ln->subj, ln->slen))
+	return (1);				/* other amavis chatter */
+    cap(p, PAT_AMAVIS, ln->subj, 1, &how);
+    cap(p, PAT_AMAVIS, ln->subj, 2, &what);
+    if (!STR_EQ(how, "Passed"))
+	pfs_scalar_inc(p->stats, PFS_AMAVIS_BLOCKED);
+    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+	if (what.len == strlen(kinds[i].name)
+	    && memcmp(what.ptr, kinds[i].name, what.len) == 0) {
+	    pfs_scalar_inc(p->stats, kinds[i].id);
+	    verdict(p, ln, kinds[i].v);
+	    break;
+	}
+    }
+    return (1);
+}
+
+/* do_filter - spamd, clamd, clamav-milter, rspamd */
+
+static int do_filter(PFS_PARSER *p, struct line *ln, enum prog prog)
+{
+    struct pfs_str what;
+
+    switch (prog) {
+    case PROG_SPAMD:
+	if (match(p, PAT_SPAMD, ln->subj, ln->slen)) {
+	    cap(p, PAT_SPAMD, ln->subj, 1, &what);
+	    if (what.ptr[0] == 'c') {
+		pfs_scalar_inc(p->stats, PFS_SPAMD_CLEAN);
+		verdict(p, ln, PFS_VD_CLEAN);
+	    } else {
+		pfs_scalar_inc(p->stats, PFS_SPAMD_SPAM);
+		verdict(p, ln, PFS_VD_SPAM);
+	    }
+	}
+	return (1);
+    case PROG_CLAMD:
+	if (match(p, PAT_CLAMD_FOUND, ln->subj, ln->slen)) {
+	    pfs_scalar_inc(p->stats, PFS_CLAMAV_INFECTED);
+	    verdict(p, ln, PFS_VD_VIRUS);
+	}
+	return (1);
+    case PROG_CLAMAV_MILTER:
+	if (match(p, PAT_CLAMAV_MILTER, ln->subj, ln->slen)) {
+	    pfs_scalar_inc(p->stats, PFS_CLAMAV_INFECTED);
+	    verdict(p, ln, PFS_VD_VIRUS);
+	}
+	return (1);
+    case PROG_RSPAMD:
+	if (match(p, PAT_RSPAMD, ln->subj, ln->slen)) {
+	    cap(p, PAT_RSPAMD, ln->subj, 1, &what);
+	    if (STR_EQ(what, "no action")) {
+		pfs_scalar_inc(p->stats, PFS_RSPAMD_NO_ACTION);
+		verdict(p, ln, PFS_VD_CLEAN);
+	    } else if (STR_EQ(what, "greylist")) {
+		pfs_scalar_inc(p->stats, PFS_RSPAMD_GREYLIST);
+	    } else if (STR_EQ(what, "add header")) {
+		pfs_scalar_inc(p->stats, PFS_RSPAMD_ADD_HEADER);
+		verdict(p, ln, PFS_VD_SPAM);
+	    } else if (STR_EQ(what, "rewrite subject")) {
+		pfs_scalar_inc(p->stats, PFS_RSPAMD_REWRITE_SUBJECT);
+		verdict(p, ln, PFS_VD_SPAM);
+	    } else if (STR_EQ(what, "soft reject")) {
+		pfs_scalar_inc(p->stats, PFS_RSPAMD_SOFT_REJECT);
+	    } else {
+		pfs_scalar_inc(p->stats, PFS_RSPAMD_REJECT);
+		verdict(p, ln, PFS_VD_SPAM);
+	    }
+	}
+	return (1);
+    default:
+	return (0);
+    }
+}
+
+/* classify - program class of a tag; sets smtp_client */
+
+static enum prog classify(const struct pfs_syslog *h, int *smtp_client)
+{
+    const struct pfs_str pr = h->program;
+
+    *smtp_client = 0;
+    if (h->instance.len == 0) {
+	/* No "/": a content filter, or not ours. */
+	if (STR_EQ(pr, "amavis") || STR_EQ(pr, "amavisd") || STR_EQ(pr, "amavisd-new"))
+	    return (PROG_AMAVIS);
+	if (STR_EQ(pr, "spamd"))
+	    return (PROG_SPAMD);
+	if (STR_EQ(pr, "clamd"))
+	    return (PROG_CLAMD);
+	if (STR_EQ(pr, "clamav-milter"))
+	    return (PROG_CLAMAV_MILTER);
+	if (STR_EQ(pr, "rspamd"))
+	    return (PROG_RSPAMD);
+	return (PROG_FOREIGN);
+    }
+    if (STR_EQ(pr, "smtpd") || STR_EQ(pr, "qmqpd"))
+	return (PROG_SMTPD);
+    if (STR_EQ(pr, "smtp") || STR_EQ(pr, "lmtp")) {
+	*smtp_client = 1;
+	return (PROG_DELIVERY);
+    }
+    if (STR_EQ(pr, "cleanup"))
+	return (PROG_CLEANUP);
+    if (STR_EQ(pr, "qmgr") || STR_EQ(pr, "nqmgr") || STR_EQ(pr, "oqmgr"))
+	return (PROG_QMGR);
+    if (STR_EQ(pr, "local") || STR_EQ(pr, "virtual") || STR_EQ(pr, "pipe")
+	|| STR_EQ(pr, "error") || STR_EQ(pr, "discard") || STR_EQ(pr, "retry"))
+	return (PROG_DELIVERY);
+    if (STR_EQ(pr, "postscreen"))
+	return (PROG_POSTSCREEN);
+    if (STR_EQ(pr, "pickup"))
+	return (PROG_PICKUP);
+    if (STR_EQ(pr, "bounce") || STR_EQ(pr, "defer") || STR_EQ(pr, "trace"))
+	return (PROG_BOUNCE);
+    if (STR_EQ(pr, "postsuper"))
+	return (PROG_POSTSUPER);
+    return (PROG_OTHER);
+}
+
+/* is_qid - a Postfix queue ID: hex, or the long vowel-free form */
+
+static int is_qid(const char *s, size_t len)
+{
+    size_t  i;
+    int     hex = 1;
+
+    if (len < 5 || len > PFS_QID_MAX)
+	return (0);
+    for (i = 0; i < len; i++) {
+	unsigned char c = s[i];
+
+	if (isdigit(c) || (c >= 'A' && c <= 'F'))
+	    continue;
+	hex = 0;
+	if (!isalpha(c) || strchr("AEIOUaeiou", c) != 0)
+	    return (0);
+    }
+    return (hex || len >= 10);
+}
+
+/* severity - "warning: " etc. at the start of text; column or -1 */
+
+static int severity(const struct pfs_str *t, size_t *skip)
+{
+    static const struct {
+	const char *word;
+	size_t  len;
+	int     col;
+    }       sev[] = {
+	{"warning: ", 9, PFS_PC_WARNING},
+	{"error: ", 7, PFS_PC_ERROR},
+	{"fatal: ", 7, PFS_PC_FATAL},
+	{"panic: ", 7, PFS_PC_PANIC},
+    };
+    size_t  i;
+
+    if (t->len < 7)
+	return (-1);
+    for (i = 0; i < 4; i++) {
+	if (t->ptr[0] == sev[i].word[0] && t->len >= sev[i].len
+	    && memcmp(t->ptr, sev[i].word, sev[i].len) == 0) {
+	    *skip = sev[i].len;
+	    return (sev[i].col);
+	}
+    }
+    return (-1);
+}
+
+/* source_row - the per-source row of this line, cached */
+
+static size_t source_row(PFS_PARSER *p, const struct pfs_syslog *h,
+			         enum prog prog)
+{
+    char    key[PFS_KEY_MAX];
+    struct pfs_str host = h->host;
+    struct pfs_str inst = prog >= PROG_AMAVIS ? h->program : h->instance;
+    size_t  len;
+
+    if (host.len == 0) {
+	host.ptr = "-";
+	host.len = 1;
+    }
+    if (host.len + 1 + inst.len > sizeof(key))
+	host.len = sizeof(key) - 1 - (inst.len < sizeof(key) / 2 ? inst.len : sizeof(key) / 2);
+    if (inst.len > sizeof(key) - 1 - host.len)
+	inst.len = sizeof(key) - 1 - host.len;
+    memcpy(key, host.ptr, host.len);
+    key[host.len] = '/';
+    memcpy(key + host.len + 1, inst.ptr, inst.len);
+    len = host.len + 1 + inst.len;
+    if (p->src_valid && len == p->src_len && memcmp(key, p->src_key, len) == 0)
+	return (p->src_row);
+    p->src_row = pfs_table_row(p->stats, PFS_TBL_SOURCE, key, len);
+    memcpy(p->src_key, key, len);
+    p->src_len = len;
+    p->src_valid = 1;
+    return (p->src_row);
+}
+
+/* pfs_parser_line - classify one line */
+
+void    pfs_parser_line(PFS_PARSER *p, const char *line, size_t len, int flags)
+{
+    struct line ln;
+    struct pfs_str t;
+    enum prog prog;
+    size_t  skip = 0;
+    int     sev;
+    int     ok;
+
+    pfs_scalar_inc(p->stats, PFS_LINES);
+    if (flags & PFS_LINE_OVERLONG)
+	pfs_scalar_inc(p->stats, PFS_LINES_OVERLONG);
+    if (memchr(line, 0, len) != 0)
+	pfs_scalar_inc(p->stats, PFS_LINES_NUL);
+    if (pfs_syslog_split(line, len, &ln.hdr) < 0) {
+	pfs_scalar_inc(p->stats, PFS_LINES_UNMATCHED);
+	return;
+    }
+    if ((prog = classify(&ln.hdr, &ln.smtp_client)) == PROG_FOREIGN) {
+	pfs_scalar_inc(p->stats, PFS_LINES_FOREIGN);
+	return;
+    }
+    ln.src = source_row(p, &ln.hdr, prog);
+    pfs_table_add(p->stats, PFS_TBL_SOURCE, ln.src, PFS_SC_LINES, 1);
+    ln.qid.ptr = 0;
+    ln.qid.len = 0;
+    ln.noqueue = 0;
+    t = ln.hdr.text;
+
+    if (prog >= PROG_AMAVIS) {
+	ln.subj = t.ptr;
+	ln.slen = t.len;
+	ok = prog == PROG_AMAVIS ? do_amavis(p, &ln) : do_filter(p, &ln, prog);
+	if (!ok)
+	    pfs_scalar_inc(p->stats, PFS_LINES_UNMATCHED);
+	return;
+    }
+    /* warning: error: fatal: panic: count per program. */
+    if ((sev = severity(&t, &skip)) >= 0) {
+	pfs_table_add(p->stats, PFS_TBL_PROGRAM,
+		      pfs_table_row(p->stats, PFS_TBL_PROGRAM, ln.hdr.program.ptr,
+				    ln.hdr.program.len), (size_t) sev, 1);
+	t.ptr += skip;
+	t.len -= skip;
+	if (prog == PROG_SMTPD && match(p, PAT_SASL_FAILED, t.ptr, t.len))
+	    pfs_scalar_inc(p->stats, PFS_SASL_FAILED);
+	return;
+    }
+    /* Queue ID or NOQUEUE. */
+    if (t.len > 9 && memcmp(t.ptr, "NOQUEUE: ", 9) == 0) {
+	ln.noqueue = 1;
+	t.ptr += 9;
+	t.len -= 9;
+    } else {
+	const char *colon = memchr(t.ptr, ':', t.len < PFS_QID_MAX + 1 ? t.len : PFS_QID_MAX + 1);
+
+	if (colon && (size_t) (colon - t.ptr) + 1 < t.len && colon[1] == ' '
+	    && is_qid(t.ptr, colon - t.ptr)) {
+	    ln.qid.ptr = t.ptr;
+	    ln.qid.len = colon - t.ptr;
+	    t.ptr = colon + 2;
+	    t.len -= ln.qid.len + 2;
+	}
+    }
+    ln.subj = t.ptr;
+    ln.slen = t.len;
+
+    switch (prog) {
+    case PROG_SMTPD:
+	ok = do_smtpd(p, &ln);
+	break;
+    case PROG_POSTSCREEN:
+	ok = do_postscreen(p, &ln);
+	break;
+    case PROG_CLEANUP:
+	ok = do_cleanup(p, &ln);
+	break;
+    case PROG_PICKUP:
+	ok = do_pickup(p, &ln);
+	break;
+    case PROG_QMGR:
+	ok = do_qmgr(p, &ln);
+	break;
+    case PROG_DELIVERY:
+	ok = do_delivery(p, &ln);
+	break;
+    case PROG_BOUNCE:
+	ok = do_bounce(p, &ln);
+	break;
+    case PROG_POSTSUPER:
+	if (ln.qid.len > 0 && match(p, PAT_POSTSUPER_REMOVED, ln.subj, ln.slen))
+	    forget_msg(p, &ln);
+	ok = 1;
+	break;
+    default:
+	ok = 1;					/* master, anvil, ...: nothing to count */
+	break;
+    }
+    if (!ok)
+	pfs_scalar_inc(p->stats, PFS_LINES_UNMATCHED);
+}
+
+/* copy_list - private copy of a string list */
+
+static char **copy_list(const char *const *src, size_t n)
+{
+    char  **dst;
+    size_t  i;
+
+    if (n == 0)
+	return (0);
+    dst = pfs_calloc(n, sizeof(*dst));
+    for (i = 0; i < n; i++)
+	dst[i] = pfs_strdup(src[i]);
+    return (dst);
+}
+
+/* free_list - release a copied list */
+
+static void free_list(char **list, size_t n)
+{
+    size_t  i;
+
+    for (i = 0; i < n; i++)
+	free(list[i]);
+    free(list);
+}
+
+/* pfs_parser_create - compile every pattern once */
+
+PFS_PARSER *pfs_parser_create(PFS_STATS *stats, const struct pfs_parser_opts *opts,
+			              char *err, size_t errlen)
+{
+    PFS_PARSER *p = pfs_calloc(1, sizeof(*p));
+    int     i;
+    int     ecode;
+    PCRE2_SIZE eoff;
+    PCRE2_UCHAR emsg[120];
+    static const struct pfs_parser_opts none;
+
+    if (opts == 0)
+	opts = &none;
+    p->stats = stats;
+    p->qt = pfs_qtable_create(opts->queue_cap ? opts->queue_cap : PFS_DEF_QUEUE_CAP);
+    p->ignore_clients = copy_list(opts->ignore_clients, opts->n_ignore_clients);
+    p->n_ignore_clients = opts->n_ignore_clients;
+    p->ignore_relays = copy_list(opts->ignore_relays, opts->n_ignore_relays);
+    p->n_ignore_relays = opts->n_ignore_relays;
+    p->ignore_localhost = opts->ignore_localhost;
+
+    for (i = 0; i < PAT_COUNT; i++) {
+	p->re[i] = pcre2_compile((PCRE2_SPTR) pat_src[i], PCRE2_ZERO_TERMINATED,
+				 0, &ecode, &eoff, 0);
+	if (p->re[i] == 0) {
+	    pcre2_get_error_message(ecode, emsg, sizeof(emsg));
+	    snprintf(err, errlen, "pattern %s: %s at offset %zu",
+		     pat_name[i], (char *) emsg, (size_t) eoff);
+	    pfs_parser_free(p);
+	    return (0);
+	}
+	p->jit[i] = pcre2_jit_compile(p->re[i], PCRE2_JIT_COMPLETE) == 0;
+	p->md[i] = pcre2_match_data_create_from_pattern(p->re[i], 0);
+	if (p->md[i] == 0) {
+	    snprintf(err, errlen, "pattern %s: no memory for match data", pat_name[i]);
+	    pfs_parser_free(p);
+	    return (0);
+	}
+    }
+    return (p);
+}
+
+/* pfs_parser_set_event - where events go */
+
+void    pfs_parser_set_event(PFS_PARSER *p, PFS_EVENT_FN fn, void *ctx)
+{
+    p->event_fn = fn;
+    p->event_ctx = ctx;
+}
+
+/* pfs_parser_qtable - messages in flight */
+
+PFS_QTABLE *pfs_parser_qtable(PFS_PARSER *p)
+{
+    return (p->qt);
+}
+
+/* pfs_parser_free - release */
+
+void    pfs_parser_free(PFS_PARSER *p)
+{
+    int     i;
+
+    if (p == 0)
+	return;
+    for (i = 0; i < PAT_COUNT; i++) {
+	pcre2_match_data_free(p->md[i]);
+	pcre2_code_free(p->re[i]);
+    }
+    pfs_qtable_free(p->qt);
+    free_list(p->ignore_clients, p->n_ignore_clients);
+    free_list(p->ignore_relays, p->n_ignore_relays);
+    free(p);
+}

@@ -1,0 +1,86 @@
+#ifndef PFS_PARSER_H
+#define PFS_PARSER_H
+
+/*++
+ * NAME
+ *	pfs_parser 3h
+ * SUMMARY
+ *	classify Postfix and content-filter log lines into counters
+ * SYNOPSIS
+ *	#include "pfs_parser.h"
+ * DESCRIPTION
+ *	See pfs_parser.c.
+ *--*/
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pfs_stats.h"
+#include "pfs_syslog.h"
+#include "pfs_qtable.h"
+
+typedef struct PFS_PARSER PFS_PARSER;
+
+/* What a caller may set; zero means the default. */
+struct pfs_parser_opts {
+    const char *const *ignore_clients;	/* smtpd client name, address */
+    size_t  n_ignore_clients;
+    const char *const *ignore_relays;	/* relay name, address, addr:port */
+    size_t  n_ignore_relays;
+    int     ignore_localhost;		/* 127.0.0.0/8 and ::1, both sides */
+    size_t  queue_cap;			/* messages in flight remembered */
+};
+
+#define PFS_DEF_QUEUE_CAP	100000
+
+/*
+ * Events for consumers beyond the counters (delays, accounts, baselines).
+ * Pointers are valid only during the callback.
+ */
+enum pfs_event_type {
+    PFS_EV_RECEIVED,			/* qmgr took a message for the first time */
+    PFS_EV_DELIVERY,			/* one delivery status line */
+    PFS_EV_REJECT,			/* smtpd/postscreen/cleanup reject */
+    PFS_EV_EXPIRED,			/* returned after maximal_queue_lifetime */
+    PFS_EV_VERDICT,			/* content filter verdict */
+};
+
+enum pfs_status {
+    PFS_ST_SENT, PFS_ST_DEFERRED, PFS_ST_BOUNCED, PFS_ST_SOFTBOUNCE,
+    PFS_ST_PROBE,
+};
+
+enum pfs_verdict {
+    PFS_VD_CLEAN, PFS_VD_SPAM, PFS_VD_VIRUS, PFS_VD_OTHER,
+};
+
+struct pfs_event {
+    enum pfs_event_type type;
+    const struct pfs_syslog *hdr;	/* time, host, tag of the line */
+    const struct pfs_qentry *msg;	/* the message, when known */
+    struct pfs_str qid;
+    struct pfs_str transport;		/* DELIVERY */
+    struct pfs_str relay;		/* DELIVERY */
+    enum pfs_status status;		/* DELIVERY */
+    int     dsn_class;			/* 2, 4, 5; 0 if none */
+    uint64_t delay_ms;			/* DELIVERY: delay= */
+    uint64_t delays_ms[4];		/* DELIVERY: delays=a/b/c/d */
+    uint64_t size;			/* RECEIVED */
+    unsigned nrcpt;			/* RECEIVED */
+    enum pfs_verdict verdict;		/* VERDICT */
+};
+
+typedef void (*PFS_EVENT_FN) (const struct pfs_event *, void *ctx);
+
+extern PFS_PARSER *pfs_parser_create(PFS_STATS *, const struct pfs_parser_opts *,
+				             char *err, size_t errlen);
+extern void pfs_parser_free(PFS_PARSER *);
+extern void pfs_parser_set_event(PFS_PARSER *, PFS_EVENT_FN, void *);
+
+/* One line without its newline; flags from pfs_lines.h. */
+extern void pfs_parser_line(PFS_PARSER *, const char *line, size_t len, int flags);
+
+/* Messages in flight, for the state file. */
+extern PFS_QTABLE *pfs_parser_qtable(PFS_PARSER *);
+
+#endif
