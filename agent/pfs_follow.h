@@ -1,0 +1,52 @@
+#ifndef PFS_FOLLOW_H
+#define PFS_FOLLOW_H
+
+/*++
+ * NAME
+ *	pfs_follow 3h
+ * SUMMARY
+ *	follow log files through rotation and feed their lines to the parser
+ * SYNOPSIS
+ *	#include "pfs_follow.h"
+ * DESCRIPTION
+ *	See pfs_follow.c. The daemon's event loop owns the timing: it
+ *	watches pfs_follow_fd() for readability and calls pfs_follow_event(),
+ *	and it calls pfs_follow_poll() every pfs_follow_poll_interval()
+ *	seconds (the fallback for file systems where inotify sees nothing).
+ *--*/
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "pfs_parser.h"
+
+typedef struct PFS_FOLLOW PFS_FOLLOW;
+
+struct pfs_follow_status {
+    const char *path;			/* as configured */
+    int     open;			/* the file is open now */
+    uint64_t dev, ino;			/* of the open file */
+    uint64_t offset;			/* bytes consumed, at a line start */
+    uint64_t lines;			/* lines read from this path, all time */
+    uint64_t rotations;			/* rotations seen */
+};
+
+extern PFS_FOLLOW *pfs_follow_create(PFS_PARSER *, char *const *paths, size_t n,
+			             unsigned poll_interval, int from_start);
+extern void pfs_follow_free(PFS_FOLLOW *);
+
+/* Start reading: after pfs_state_load() set positions, or at EOF/start. */
+extern void pfs_follow_start(PFS_FOLLOW *);
+
+extern int pfs_follow_fd(const PFS_FOLLOW *);	/* -1: no inotify */
+extern void pfs_follow_event(PFS_FOLLOW *);	/* fd readable */
+extern void pfs_follow_poll(PFS_FOLLOW *);	/* timer tick */
+extern unsigned pfs_follow_poll_interval(const PFS_FOLLOW *);
+extern void pfs_follow_reopen(PFS_FOLLOW *);	/* SIGHUP */
+
+extern size_t pfs_follow_count(const PFS_FOLLOW *);
+extern void pfs_follow_status(const PFS_FOLLOW *, size_t i, struct pfs_follow_status *);
+extern time_t pfs_follow_last_line(const PFS_FOLLOW *);	/* wall clock, 0 = never */
+
+#endif
