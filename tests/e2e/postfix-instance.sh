@@ -126,13 +126,10 @@ pfse2e_init() {
 		{ pfse2e_msg "no user $PFSE2E_USER"; return 1; }
 	getent passwd postfix >/dev/null ||
 		{ pfse2e_msg "no postfix user"; return 1; }
+	# UNIX-domain socket paths (sun_path: 107 bytes) live under the
+	# queue directory, e.g. DIR/spool/private/proxywrite: keep DIR short.
+	[ ${#parent} -gt 40 ] && parent=/tmp
 	PFSE2E_DIR=$(mktemp -d "$parent/pfse2e.XXXXXX") || return 1
-	# UNIX-domain socket paths live under the queue directory: keep it short.
-	if [ ${#PFSE2E_DIR} -gt 60 ]; then
-		pfse2e_msg "temp dir path too long for sockets: $PFSE2E_DIR"
-		rmdir "$PFSE2E_DIR"
-		return 1
-	fi
 	# Postfix daemons (user postfix) and local delivery (user nobody)
 	# must be able to reach their directories below this one.
 	chmod 755 "$PFSE2E_DIR"

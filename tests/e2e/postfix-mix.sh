@@ -178,6 +178,42 @@ pfse2e_expected() {
 	# address rejected: try again later").
 	echo "reject:recipient $N_TEMPFAIL"
 
+	# Per-transport columns: 4xx:smtp/5xx:smtp are the smtp transport's
+	# share of smtp:4xx/smtp:5xx (all of it: lmtp only succeeds).
+	echo "4xx:smtp $N_DEFER"
+	echo "5xx:smtp $N_BOUNCE"
+
+	# dsn:X - delivery lines by their dsn= value. The sinks' replies
+	# were chosen in postfix-instance.sh: 450 4.2.0 (defer.test), 550
+	# 5.1.1 (bounce.test); smtp-sink in LMTP mode answers "250 2.2.0"
+	# (a smtp-sink quirk); every other delivery (smtp 250 2.0.0, local,
+	# pipe) logs dsn=2.0.0.
+	echo "dsn:2.2.0 $sent_lmtp"
+	echo "dsn:2.0.0 $((sent_smtp + sent_local + sent_legal + sent_pipe))"
+	echo "dsn:4.2.0 $N_DEFER"
+	echo "dsn:5.1.1 $N_BOUNCE"
+	# reject-dsn:X - smtpd reject lines by enhanced status code.
+	echo "reject-dsn:4.7.1 $N_TEMPFAIL"
+	echo "reject-dsn:5.1.1 $N_UNKNOWN"
+	echo "reject-dsn:5.7.1 $((N_RELAY + 1))"
+
+	# source:HOST/INSTANCE:X - everything comes from one instance: host
+	# field "e2e" (the first label of myhostname e2e.test), syslog
+	# instance "postfix" (postfix/legal/smtp belongs to it too).
+	echo "source:e2e/postfix:recv $((recv_smtp + recv_local + recv_bounce))"
+	echo "source:e2e/postfix:sent $((sent_smtp + sent_local + sent_legal + sent_lmtp + sent_pipe))"
+	echo "source:e2e/postfix:deferred $N_DEFER"
+	echo "source:e2e/postfix:bounced $N_BOUNCE"
+	echo "source:e2e/postfix:reject $((smtpd_4xx + smtpd_5xx))"
+
+	# Things that must not happen in this mix: nothing expires (queue
+	# lifetime one day), no session is cut short (smtp-source -A ends
+	# rejected sessions with RSET/QUIT), and every line is a known
+	# Postfix line (a real log of ordinary traffic must parse fully).
+	echo "expired 0"
+	echo "smtpd:lost 0"
+	echo "lines:unmatched 0"
+
 	# smtpd:connect - one per SMTP session: smtp-source opens one
 	# session per message (no -d), including the rejected ones, and
 	# SESSION_MIXED is one more. The harness never probes smtpd by
