@@ -995,8 +995,9 @@ static size_t source_row(PFS_PARSER *p, const struct pfs_syslog *h,
 	host.ptr = "-";
 	host.len = 1;
     }
-    if (host.len + 1 + inst.len > sizeof(key))
-	host.len = sizeof(key) - 1 - (inst.len < sizeof(key) / 2 ? inst.len : sizeof(key) / 2);
+    /* Each part gets at least half the key; never more than it has. */
+    if (host.len > sizeof(key) / 2 && host.len + 1 + inst.len > sizeof(key))
+	host.len = inst.len < sizeof(key) / 2 ? sizeof(key) - 1 - inst.len : sizeof(key) / 2;
     if (inst.len > sizeof(key) - 1 - host.len)
 	inst.len = sizeof(key) - 1 - host.len;
     memcpy(key, host.ptr, host.len);
