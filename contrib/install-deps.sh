@@ -1,0 +1,41 @@
+#!/bin/sh
+# install-deps.sh - install the Debian packages postfix-stats builds and tests with
+#
+# Usage: contrib/install-deps.sh [build|test]
+#   build  what building and running the agent needs
+#   test   that plus every tool the test suite starts (default)
+#
+# Runs apt-get as root (Debian 12). Postfix is preseeded to "No
+# configuration" so that installing it neither configures nor starts a
+# system mail server: the tests start private instances of their own.
+set -eu
+
+what=${1:-test}
+build_pkgs="gcc make autoconf automake pkg-config libsnmp-dev libpcre2-dev libjansson-dev
+ libsystemd-dev snmpd snmp"
+test_pkgs="check snmptrapd smitools postfix mrtg clang libclang-rt-14-dev
+ systemd-journal-remote valgrind"
+
+case $what in
+build) pkgs=$build_pkgs ;;
+test) pkgs="$build_pkgs $test_pkgs" ;;
+*) echo "usage: $0 [build|test]" >&2; exit 2 ;;
+esac
+
+if [ "$(id -u)" != 0 ]; then
+    echo "$0: needs root to run apt-get (try: sudo $0 $what)" >&2
+    exit 1
+fi
+
+missing=
+for p in $pkgs; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+        missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing

@@ -1,0 +1,139 @@
+#!/bin/bash
+# run-all.sh - the whole test suite, as CI runs it
+#
+# Usage (root, Debian 12): tests/run-all.sh
+#
+# 1. installs every package the build and the tests need;
+# 2. builds out of tree in _build/default and runs make check: unit tests
+#    (check), --once tests, the real-Postfix end-to-end test, and the
+#    snmpd/AgentX integration tests;
+# 3. builds with AddressSanitizer + UndefinedBehaviorSanitizer in
+#    _build/asan and runs the C unit tests;
+# 4. builds the libFuzzer target with clang in _build/fuzz and fuzzes the
+#    line parser for PFS_FUZZ_SECONDS (default 60);
+# 5. runs make distcheck.
+#
+# Every TAP result of every suite counts as one test, each of stages 4-5
+# as one more; the last line is "N passed, N failed, N skipped".
+set -u
+cd "$(dirname "$0")/.." || exit 1
+top=$PWD
+logdir=$top/_build/logs
+jobs=${PFS_JOBS:-2}
+fuzz_seconds=${PFS_FUZZ_SECONDS:-60}
+stage_pass=0
+stage_fail=0
+
+say() { printf '\n=== %s\n' "$*"; }
+
+# stage NAME CMD... - run one step; a failing build step stops the suite
+stage() {
+    local name=$1
+    shift
+    say "$name"
+    if "$@"; then
+        echo "--- $name: ok"
+        return 0
+    fi
+    echo "--- $name: FAILED"
+    return 1
+}
+
+# count_trs DIR - add up automake's per-test results below DIR
+count_trs() {
+    find "$1" -name '*.trs' -exec cat {} + 2>/dev/null |
+        awk '/^:test-result:/ { n[$2]++ }
+             END { printf "%d %d %d\n", n["PASS"] + n["XFAIL"],
+                   n["FAIL"] + n["XPASS"] + n["ERROR"], n["SKIP"] }'
+}
+
+# show_failures DIR - print the logs of failed tests
+show_failures() {
+    find "$1" -name '*.trs' | while read -r trs; do
+        if grep -Eq '^:test-result: (FAIL|XPASS|ERROR)' "$trs"; then
+            echo "----- ${trs%.trs}.log"
+            tail -n 60 "${trs%.trs}.log"
+        fi
+    done
+}
+
+finish() {
+    local p=$stage_pass f=$stage_fail s=0 dir r
+    for dir in "$top/_build/default" "$top/_build/asan"; do
+        [ -d "$dir" ] || continue
+        read -r a b c <<<"$(count_trs "$dir")"
+        p=$((p + a)); f=$((f + b)); s=$((s + c))
+        [ "$b" -gt 0 ] && show_failures "$dir"
+    done
+    echo
+    echo "$p passed, $f failed, $s skipped"
+    r=0
+    [ "$f" -gt 0 ] && r=1
+    exit $r
+}
+
+# fatal_stage - a build step failed: nothing after it can run
+fatal_stage() {
+    stage_fail=$((stage_fail + 1))
+    finish
+}
+
+mkdir -p "$logdir"
+stage "install packages" contrib/install-deps.sh test || fatal_stage
+
+if [ -f config.status ]; then
+    say "the source tree holds an in-tree build: make distclean (out-of-tree builds need a clean tree)"
+    make distclean >/dev/null 2>&1 || true
+fi
+rm -rf _build/default _build/asan _build/fuzz
+mkdir -p _build/default _build/asan _build/fuzz
+stage "bootstrap" ./bootstrap || fatal_stage
+
+# 2. default build and the full make check
+stage "configure" sh -c "cd _build/default && ../../configure -q" || fatal_stage
+stage "make" make -C _build/default -j"$jobs" || fatal_stage
+say "make check"
+make -C _build/default -j"$jobs" check >"$logdir/check.out" 2>&1
+grep -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR):' "$logdir/check.out" | sed 's/^/  /'
+
+# 3. sanitizers
+san="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all"
+if stage "configure (ASan+UBSan)" sh -c "cd _build/asan && ../../configure -q --disable-hardening CFLAGS='$san' LDFLAGS='-fsanitize=address,undefined'" &&
+    stage "make (ASan+UBSan)" make -C _build/asan -j"$jobs"; then
+    say "make check-unit (ASan+UBSan)"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+        make -C _build/asan -j"$jobs" check-unit >"$logdir/asan.out" 2>&1
+    grep -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR):' "$logdir/asan.out" | sed 's/^/  /'
+else
+    stage_fail=$((stage_fail + 1))
+fi
+
+# 4. fuzzing
+fuzz() {
+    (cd _build/fuzz && CC=clang ../../configure -q --disable-hardening --enable-fuzzer \
+        CFLAGS='-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all') &&
+        make -C _build/fuzz -j"$jobs" tests/fuzz/fuzz_line >/dev/null || return 1
+    rm -rf _build/fuzz/corpus && mkdir -p _build/fuzz/corpus
+    cp tests/fuzz/corpus/* _build/fuzz/corpus/
+    # seed with real lines, a few per file
+    split -l 8 tests/data/postfix-e2e.log _build/fuzz/corpus/e2e.
+    local rc=0
+    (cd _build/fuzz && ./tests/fuzz/fuzz_line -max_total_time="$fuzz_seconds" \
+        -max_len=20000 -print_final_stats=1 corpus) >"$logdir/fuzz.out" 2>&1 || rc=$?
+    tail -n 12 "$logdir/fuzz.out"
+    return $rc
+}
+if stage "fuzz the line parser for ${fuzz_seconds}s" fuzz; then
+    stage_pass=$((stage_pass + 1))
+else
+    stage_fail=$((stage_fail + 1))
+fi
+
+# 5. distcheck (its own make check runs inside; only its verdict counts here)
+if stage "make distcheck" sh -c "make -C _build/default -j$jobs distcheck >'$logdir/distcheck.out' 2>&1 || { tail -n 80 '$logdir/distcheck.out'; exit 1; }"; then
+    stage_pass=$((stage_pass + 1))
+else
+    stage_fail=$((stage_fail + 1))
+fi
+
+finish
