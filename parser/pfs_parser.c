@@ -218,8 +218,8 @@ static int cap(PFS_PARSER *p, enum pat_id id, const char *subj, int n,
 {
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md[id]);
 
-    if (n >= (int) pcre2_get_ovector_count(p->md[id])
-	|| ov[2 * n] == PCRE2_UNSET) {
+    /* Match data comes from the pattern: every group has a slot. */
+    if (ov[2 * n] == PCRE2_UNSET) {
 	out->ptr = subj;
 	out->len = 0;
 	return (0);
@@ -678,10 +678,12 @@ static int do_qmgr(PFS_PARSER *p, struct line *ln)
 
 static int do_delivery(PFS_PARSER *p, struct line *ln)
 {
-    struct pfs_str relay, delay, dclass, dsub, status, d[4];
+    struct pfs_str relay, delay, dclass, dsub, status, transport, d[4];
     struct pfs_event ev;
+    enum pfs_status st;
     char    code[PFS_KEY_MAX];
     size_t  trow;
+    int     dsn_class;
     int     i;
 
     if (match(p, PAT_TLS_TO, ln->subj, ln->slen)) {
@@ -696,64 +698,67 @@ static int do_delivery(PFS_PARSER *p, struct line *ln)
 	pfs_scalar_inc(p->stats, PFS_IGNORED_RELAY);
 	return (1);
     }
-    cap(p, PAT_DELIVERY, ln->subj, 2, &delay);
-    for (i = 0; i < 4; i++)
-	cap(p, PAT_DELIVERY, ln->subj, 3 + i, d + i);
     cap(p, PAT_DELIVERY, ln->subj, 7, &dclass);
     cap(p, PAT_DELIVERY, ln->subj, 8, &dsub);
     cap(p, PAT_DELIVERY, ln->subj, 9, &status);
-
-    memset(&ev, 0, sizeof(ev));
-    ev.type = PFS_EV_DELIVERY;
-    ev.transport = ln->hdr.service.len ? ln->hdr.service : ln->hdr.program;
-    ev.relay = relay;
-    ev.dsn_class = dclass.ptr[0] - '0';
-    ev.delay_ms = to_ms(delay);
-    for (i = 0; i < 4; i++)
-	ev.delays_ms[i] = to_ms(d[i]);
-    ev.msg = find_msg(p, ln);
+    transport = ln->hdr.service.len ? ln->hdr.service : ln->hdr.program;
+    dsn_class = dclass.ptr[0] - '0';
 
     if (STR_EQ(status, "deliverable") || STR_EQ(status, "undeliverable")) {
 	/* Address verification probe: not a delivery. */
 	pfs_scalar_inc(p->stats, PFS_PROBE);
-	ev.status = PFS_ST_PROBE;
-	emit(p, &ev, ln);
-	return (1);
-    }
-    trow = pfs_table_row(p->stats, PFS_TBL_TRANSPORT, ev.transport.ptr,
-			 ev.transport.len);
-    if (STR_EQ(status, "sent")) {
-	ev.status = PFS_ST_SENT;
-	pfs_scalar_inc(p->stats, PFS_SENT);
-	pfs_table_add(p->stats, PFS_TBL_TRANSPORT, trow, PFS_TC_SENT, 1);
-	pfs_table_add(p->stats, PFS_TBL_SOURCE, ln->src, PFS_SC_SENT, 1);
-    } else if (STR_EQ(status, "bounced")) {
-	ev.status = PFS_ST_BOUNCED;
-	pfs_scalar_inc(p->stats, PFS_BOUNCED);
-	pfs_table_add(p->stats, PFS_TBL_TRANSPORT, trow, PFS_TC_BOUNCED, 1);
-	pfs_table_add(p->stats, PFS_TBL_SOURCE, ln->src, PFS_SC_BOUNCED, 1);
+	st = PFS_ST_PROBE;
     } else {
-	/* deferred, and SOFTBOUNCE: the message stays in the queue */
-	ev.status = STR_EQ(status, "SOFTBOUNCE") ? PFS_ST_SOFTBOUNCE : PFS_ST_DEFERRED;
-	if (ev.status == PFS_ST_SOFTBOUNCE)
-	    pfs_scalar_inc(p->stats, PFS_SOFTBOUNCE);
-	pfs_scalar_inc(p->stats, PFS_DEFERRED);
-	pfs_table_add(p->stats, PFS_TBL_TRANSPORT, trow, PFS_TC_DEFERRED, 1);
-	pfs_table_add(p->stats, PFS_TBL_SOURCE, ln->src, PFS_SC_DEFERRED, 1);
+	trow = pfs_table_row(p->stats, PFS_TBL_TRANSPORT, transport.ptr, transport.len);
+	if (STR_EQ(status, "sent")) {
+	    st = PFS_ST_SENT;
+	    pfs_scalar_inc(p->stats, PFS_SENT);
+	    pfs_table_add(p->stats, PFS_TBL_TRANSPORT, trow, PFS_TC_SENT, 1);
+	    pfs_table_add(p->stats, PFS_TBL_SOURCE, ln->src, PFS_SC_SENT, 1);
+	} else if (STR_EQ(status, "bounced")) {
+	    st = PFS_ST_BOUNCED;
+	    pfs_scalar_inc(p->stats, PFS_BOUNCED);
+	    pfs_table_add(p->stats, PFS_TBL_TRANSPORT, trow, PFS_TC_BOUNCED, 1);
+	    pfs_table_add(p->stats, PFS_TBL_SOURCE, ln->src, PFS_SC_BOUNCED, 1);
+	} else {
+	    /* deferred, and SOFTBOUNCE: the message stays in the queue */
+	    st = STR_EQ(status, "SOFTBOUNCE") ? PFS_ST_SOFTBOUNCE : PFS_ST_DEFERRED;
+	    if (st == PFS_ST_SOFTBOUNCE)
+		pfs_scalar_inc(p->stats, PFS_SOFTBOUNCE);
+	    pfs_scalar_inc(p->stats, PFS_DEFERRED);
+	    pfs_table_add(p->stats, PFS_TBL_TRANSPORT, trow, PFS_TC_DEFERRED, 1);
+	    pfs_table_add(p->stats, PFS_TBL_SOURCE, ln->src, PFS_SC_DEFERRED, 1);
+	}
+	if (dsn_class == 4 || dsn_class == 5) {
+	    pfs_table_add(p->stats, PFS_TBL_TRANSPORT, trow,
+			  dsn_class == 4 ? PFS_TC_4XX : PFS_TC_5XX, 1);
+	    if (ln->smtp_client)
+		pfs_scalar_inc(p->stats, dsn_class == 4 ? PFS_SMTP_4XX : PFS_SMTP_5XX);
+	}
+	if (dsub.len + 3 < sizeof(code)) {
+	    code[0] = dclass.ptr[0];
+	    code[1] = '.';
+	    memcpy(code + 2, dsub.ptr, dsub.len);
+	    count_dsn(p, (struct pfs_str) {code, dsub.len + 2}, PFS_DC_DELIVERY);
+	}
     }
-    if (ev.dsn_class == 4 || ev.dsn_class == 5) {
-	pfs_table_add(p->stats, PFS_TBL_TRANSPORT, trow,
-		      ev.dsn_class == 4 ? PFS_TC_4XX : PFS_TC_5XX, 1);
-	if (ln->smtp_client)
-	    pfs_scalar_inc(p->stats, ev.dsn_class == 4 ? PFS_SMTP_4XX : PFS_SMTP_5XX);
+    /* Delays and the message matter only to event consumers. */
+    if (p->event_fn) {
+	memset(&ev, 0, sizeof(ev));
+	ev.type = PFS_EV_DELIVERY;
+	ev.transport = transport;
+	ev.relay = relay;
+	ev.status = st;
+	ev.dsn_class = dsn_class;
+	cap(p, PAT_DELIVERY, ln->subj, 2, &delay);
+	ev.delay_ms = to_ms(delay);
+	for (i = 0; i < 4; i++) {
+	    cap(p, PAT_DELIVERY, ln->subj, 3 + i, d + i);
+	    ev.delays_ms[i] = to_ms(d[i]);
+	}
+	ev.msg = find_msg(p, ln);
+	emit(p, &ev, ln);
     }
-    if (dsub.len + 3 < sizeof(code)) {
-	code[0] = dclass.ptr[0];
-	code[1] = '.';
-	memcpy(code + 2, dsub.ptr, dsub.len);
-	count_dsn(p, (struct pfs_str) {code, dsub.len + 2}, PFS_DC_DELIVERY);
-    }
-    emit(p, &ev, ln);
     return (1);
 }
 
@@ -908,27 +913,78 @@ static enum prog classify(const struct pfs_syslog *h, int *smtp_client)
 	    return (PROG_RSPAMD);
 	return (PROG_FOREIGN);
     }
-    if (STR_EQ(pr, "smtpd") || STR_EQ(pr, "qmqpd"))
-	return (PROG_SMTPD);
-    if (STR_EQ(pr, "smtp") || STR_EQ(pr, "lmtp")) {
-	*smtp_client = 1;
-	return (PROG_DELIVERY);
+    switch (pr.len ? pr.ptr[0] : 0) {
+    case 's':
+	if (STR_EQ(pr, "smtpd"))
+	    return (PROG_SMTPD);
+	if (STR_EQ(pr, "smtp")) {
+	    *smtp_client = 1;
+	    return (PROG_DELIVERY);
+	}
+	break;
+    case 'c':
+	if (STR_EQ(pr, "cleanup"))
+	    return (PROG_CLEANUP);
+	break;
+    case 'q':
+	if (STR_EQ(pr, "qmgr"))
+	    return (PROG_QMGR);
+	if (STR_EQ(pr, "qmqpd"))
+	    return (PROG_SMTPD);
+	break;
+    case 'l':
+	if (STR_EQ(pr, "local"))
+	    return (PROG_DELIVERY);
+	if (STR_EQ(pr, "lmtp")) {
+	    *smtp_client = 1;
+	    return (PROG_DELIVERY);
+	}
+	break;
+    case 'v':
+	if (STR_EQ(pr, "virtual"))
+	    return (PROG_DELIVERY);
+	break;
+    case 'p':
+	if (STR_EQ(pr, "pipe"))
+	    return (PROG_DELIVERY);
+	if (STR_EQ(pr, "postscreen"))
+	    return (PROG_POSTSCREEN);
+	if (STR_EQ(pr, "pickup"))
+	    return (PROG_PICKUP);
+	if (STR_EQ(pr, "postsuper"))
+	    return (PROG_POSTSUPER);
+	break;
+    case 'e':
+	if (STR_EQ(pr, "error"))
+	    return (PROG_DELIVERY);
+	break;
+    case 'd':
+	if (STR_EQ(pr, "discard"))
+	    return (PROG_DELIVERY);
+	if (STR_EQ(pr, "defer"))
+	    return (PROG_BOUNCE);
+	break;
+    case 'r':
+	if (STR_EQ(pr, "retry"))
+	    return (PROG_DELIVERY);
+	break;
+    case 'b':
+	if (STR_EQ(pr, "bounce"))
+	    return (PROG_BOUNCE);
+	break;
+    case 't':
+	if (STR_EQ(pr, "trace"))
+	    return (PROG_BOUNCE);
+	break;
+    case 'n':
+	if (STR_EQ(pr, "nqmgr"))
+	    return (PROG_QMGR);
+	break;
+    case 'o':
+	if (STR_EQ(pr, "oqmgr"))
+	    return (PROG_QMGR);
+	break;
     }
-    if (STR_EQ(pr, "cleanup"))
-	return (PROG_CLEANUP);
-    if (STR_EQ(pr, "qmgr") || STR_EQ(pr, "nqmgr") || STR_EQ(pr, "oqmgr"))
-	return (PROG_QMGR);
-    if (STR_EQ(pr, "local") || STR_EQ(pr, "virtual") || STR_EQ(pr, "pipe")
-	|| STR_EQ(pr, "error") || STR_EQ(pr, "discard") || STR_EQ(pr, "retry"))
-	return (PROG_DELIVERY);
-    if (STR_EQ(pr, "postscreen"))
-	return (PROG_POSTSCREEN);
-    if (STR_EQ(pr, "pickup"))
-	return (PROG_PICKUP);
-    if (STR_EQ(pr, "bounce") || STR_EQ(pr, "defer") || STR_EQ(pr, "trace"))
-	return (PROG_BOUNCE);
-    if (STR_EQ(pr, "postsuper"))
-	return (PROG_POSTSUPER);
     return (PROG_OTHER);
 }
 
@@ -938,16 +994,25 @@ static int is_qid(const char *s, size_t len)
 {
     size_t  i;
     int     hex = 1;
+    unsigned char c;
 
     if (len < 5 || len > PFS_QID_MAX)
 	return (0);
     for (i = 0; i < len; i++) {
-	unsigned char c = s[i];
-
-	if (isdigit(c) || (c >= 'A' && c <= 'F'))
+	c = (unsigned char) s[i];
+	if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'))
 	    continue;
 	hex = 0;
-	if (!isalpha(c) || strchr("AEIOUaeiou", c) != 0)
+	/* Long form: letters and digits, no vowels. */
+	switch (c | 0x20) {
+	case 'a':
+	case 'e':
+	case 'i':
+	case 'o':
+	case 'u':
+	    return (0);
+	}
+	if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
 	    return (0);
     }
     return (hex || len >= 10);

@@ -64,13 +64,28 @@ static int num(const char *p, int n)
 
 static int month(const char *p)
 {
-    static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-    int     m;
-
-    for (m = 0; m < 12; m++)
-	if (memcmp(names + 3 * m, p, 3) == 0)
-	    return (m + 1);
-    return (0);
+    /* A switch on the first letter: this runs for every line. */
+    switch (p[0]) {
+    case 'J':
+	return (p[1] == 'a' && p[2] == 'n' ? 1 : p[1] != 'u' ? 0 :
+		p[2] == 'n' ? 6 : p[2] == 'l' ? 7 : 0);
+    case 'F':
+	return (p[1] == 'e' && p[2] == 'b' ? 2 : 0);
+    case 'M':
+	return (p[1] != 'a' ? 0 : p[2] == 'r' ? 3 : p[2] == 'y' ? 5 : 0);
+    case 'A':
+	return (p[1] == 'p' && p[2] == 'r' ? 4 : p[1] == 'u' && p[2] == 'g' ? 8 : 0);
+    case 'S':
+	return (p[1] == 'e' && p[2] == 'p' ? 9 : 0);
+    case 'O':
+	return (p[1] == 'c' && p[2] == 't' ? 10 : 0);
+    case 'N':
+	return (p[1] == 'o' && p[2] == 'v' ? 11 : 0);
+    case 'D':
+	return (p[1] == 'e' && p[2] == 'c' ? 12 : 0);
+    default:
+	return (0);
+    }
 }
 
 /* hms - "HH:MM:SS" at p, 8 bytes */
@@ -199,7 +214,12 @@ int     pfs_syslog_split(const char *line, size_t len, struct pfs_syslog *r)
     const char *lb;
     int     n;
 
-    memset(r, 0, sizeof(*r));
+    /* Fields set below; the rest cleared one by one (no memset per line). */
+    r->host.ptr = line;
+    r->host.len = 0;
+    r->time.usec = 0;
+    r->time.has_tz = 0;
+    r->time.tz_min = 0;
     r->pid = -1;
 
     /* Optional <PRI>. */
