@@ -49,4 +49,49 @@ extern size_t pfs_follow_count(const PFS_FOLLOW *);
 extern void pfs_follow_status(const PFS_FOLLOW *, size_t i, struct pfs_follow_status *);
 extern time_t pfs_follow_last_line(const PFS_FOLLOW *);	/* wall clock, 0 = never */
 
+/* Creation flags. */
+#define PFS_FOLLOW_NO_INOTIFY	(1<<0)	/* polling only (tests, odd file systems) */
+
+/* Environment variable that has the same effect as PFS_FOLLOW_NO_INOTIFY. */
+#define PFS_FOLLOW_ENV_NO_INOTIFY "POSTFIX_STATS_NO_INOTIFY"
+
+extern PFS_FOLLOW *pfs_follow_create_flags(PFS_PARSER *, char *const *paths,
+			                 size_t n, unsigned poll_interval,
+				                   int from_start, int flags);
+
+/* Seconds a rotated file stays open after it stopped growing (default 30). */
+extern void pfs_follow_set_linger(PFS_FOLLOW *, unsigned seconds);
+
+/* Non-zero: a read budget ran out, call pfs_follow_poll() again soon. */
+extern int pfs_follow_backlog(const PFS_FOLLOW *);
+
+/*
+ * Positions, for pfs_state. A position is always at a line start, or, with
+ * skipping set, inside an overlong line whose cut head was already counted
+ * (reading resumes after the next newline). The fingerprint is a hash of
+ * the first fp_len (at most PFS_FOLLOW_FP_MAX) bytes of the file.
+ */
+#define PFS_FOLLOW_FP_MAX	256
+
+struct pfs_follow_pos {
+    int     valid;
+    uint64_t dev, ino;
+    uint64_t offset;
+    int     skipping;
+    uint64_t fp_hash;
+    unsigned fp_len;
+};
+
+extern const char *pfs_follow_path(const PFS_FOLLOW *, size_t i);
+
+/* The open file and, during a rotation, the rotated one still read. */
+extern void pfs_follow_get_pos(const PFS_FOLLOW *, size_t i, struct pfs_follow_pos *cur,
+			               struct pfs_follow_pos *rotated);
+
+/* Before pfs_follow_start(): -1 if path is not followed. */
+extern int pfs_follow_set_pos(PFS_FOLLOW *, const char *path,
+			              const struct pfs_follow_pos *cur,
+			              const struct pfs_follow_pos *rotated,
+			              uint64_t lines, uint64_t rotations);
+
 #endif

@@ -1,0 +1,1099 @@
+/*++
+ * NAME
+ *	pfs_follow 3
+ * SUMMARY
+ *	follow log files through rotation and feed their lines to the parser
+ * SYNOPSIS
+ *	#include "pfs_follow.h"
+ *
+ *	PFS_FOLLOW *pfs_follow_create(parser, paths, n, poll_interval, from_start)
+ *
+ *	void	pfs_follow_start(fw)
+ *
+ *	int	pfs_follow_fd(fw)
+ *
+ *	void	pfs_follow_event(fw)
+ *
+ *	void	pfs_follow_poll(fw)
+ *
+ *	void	pfs_follow_reopen(fw)
+ *
+ *	void	pfs_follow_get_pos(fw, i, cur, rotated)
+ *
+ *	int	pfs_follow_set_pos(fw, path, cur, rotated, lines, rotations)
+ * DESCRIPTION
+ *	Each configured path is followed on its own, with its own position;
+ *	all lines go to one parser, hence one set of counters. Bytes are read
+ *	with pread() in bounded chunks and cut into lines by pfs_lines(3), one
+ *	line buffer per open file, so that a half-written last line is held
+ *	until its newline arrives. The position reported for the state file
+ *	is the number of bytes consumed minus the bytes held: always the start
+ *	of a line.
+ *
+ *	Change is noticed in two ways. With inotify, the open file and the
+ *	directory of its path (and of a symbolic link's target) are watched;
+ *	the caller reads pfs_follow_fd() and calls pfs_follow_event(). An
+ *	event for the file itself (IN_MODIFY) reads the new bytes; any other
+ *	event (create, move, delete, attribute change) also checks the path.
+ *	pfs_follow_poll(), which the caller runs every poll_interval seconds,
+ *	checks every path and file in full: the fallback for file systems
+ *	where inotify sees nothing (NFS, sshfs) and the only way with
+ *	PFS_FOLLOW_NO_INOTIFY or POSTFIX_STATS_NO_INOTIFY set. Nothing runs
+ *	between calls: with no traffic the agent sleeps.
+ *
+ *	Rotation is told apart by what happened to the path and to the open
+ *	file:
+ * .IP \(bu
+ *	The path names another inode (rename and create, delete and
+ *	recreate, a symbolic link swapped): the old file, still open, is kept
+ *	as the "rotated" file and read to its end before the new file, which
+ *	is read from its start. The rotated file stays open, and is read as
+ *	it grows (a syslog daemon writes to it until it is told to reopen),
+ *	until it has been idle for the linger time (30 s). Then a last
+ *	unfinished line is passed on as it is, as --once would.
+ * .IP \(bu
+ *	The path is gone: the open file becomes the rotated file, and the
+ *	path is read from its start when it comes back.
+ * .IP \(bu
+ *	The open file shrank below the position, or its first bytes no
+ *	longer have the saved fingerprint (copytruncate, perhaps followed by
+ *	writes past the old size): the copy is looked for in the directory
+ *	(a file whose name starts with the log's name, with the same
+ *	fingerprint, not compressed) and read from the old position to its
+ *	end; then the file is read from its start.
+ * .PP
+ *	pfs_follow_set_pos(), called by pfs_state_load() before
+ *	pfs_follow_start(), gives each path its saved position. If the path
+ *	still names the saved device and inode with the saved fingerprint,
+ *	reading resumes there. Otherwise the log was rotated while the agent
+ *	was down: the directory is searched for the saved file (same device
+ *	and inode, or a copy with the same fingerprint), which is read from
+ *	the saved position to its end, and the path is read from its start.
+ *	Names ending in .gz, .xz, .bz2, .zst, .lz4, .lzma, .Z or .zip are
+ *	never opened. A path with no saved position is read from its end
+ *	(the start of its last complete line) unless from_start is set; a
+ *	path that appears after the start is read from its start.
+ * DIAGNOSTICS
+ *	A missing or unreadable log file is reported once, with the reason,
+ *	and again only when the reason changes; it is retried on every poll.
+ *	Its coming back is logged. Rotations are logged at info level; a
+ *	saved position that cannot be found again is a warning saying how
+ *	many bytes of which file are not counted.
+ * SECURITY
+ *	Paths come from the configuration. Files are opened read-only and
+ *	non-blocking (a FIFO is refused, never waited on); memory does not
+ *	grow with the size of a file or the length of a line.
+ *--*/
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pfs_follow.h"
+#include "pfs_lines.h"
+#include "pfs_log.h"
+#include "pfs_util.h"
+
+#define READ_CHUNK	(64 * 1024)
+#define READ_BUDGET	((uint64_t) 16 << 20)	/* per file and call */
+#define DEF_LINGER	30
+#define MAX_DIRENTS	100000		/* entries looked at in a search */
+
+#define FILE_EVENTS	(IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVE_SELF \
+			 | IN_DELETE_SELF)
+#define DIR_EVENTS	(IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE \
+			 | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+
+struct pfs_file;
+
+/* One open file: the current one, or a rotated one still being read. */
+struct stream {
+    int     fd;				/* -1: none */
+    int     wd;				/* inotify watch, -1: none */
+    uint64_t dev, ino;
+    uint64_t offset;			/* bytes consumed */
+    uint64_t fp_hash;
+    unsigned fp_len;
+    time_t  grew;			/* monotonic time of last growth */
+    int     backlog;			/* budget ran out */
+    PFS_LINEBUF lb;
+};
+
+struct pfs_file {
+    PFS_FOLLOW *fw;
+    char   *path;			/* as configured */
+    char   *dir;			/* directory of path */
+    char   *base;			/* last component of path */
+    char   *tdir;			/* symbolic link target: directory */
+    char   *tbase;			/* symbolic link target: name */
+    int     dir_wd, tdir_wd;
+    struct stream cur;
+    struct stream old;
+    uint64_t lines;
+    uint64_t rotations;
+    int     warned;			/* errno last reported, 0: none */
+    int     started;			/* pfs_follow_start() done for it */
+    struct pfs_follow_pos saved_cur;
+    struct pfs_follow_pos saved_old;
+};
+
+struct PFS_FOLLOW {
+    PFS_PARSER *parser;
+    struct pfs_file *files;
+    size_t  n;
+    unsigned poll_interval;
+    unsigned linger;
+    int     from_start;
+    int     ifd;			/* inotify, -1: polling only */
+    time_t  last_line;
+    char   *buf;			/* READ_CHUNK */
+};
+
+static const char *const compressed_suffixes[] = {
+    ".gz", ".xz", ".bz2", ".zst", ".lz4", ".lzma", ".Z", ".zip", ".br",
+};
+
+/* now_mono - seconds on the monotonic clock */
+
+static time_t now_mono(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (ts.tv_sec);
+}
+
+/* feed_line - pfs_lines callback: one line to the parser */
+
+static void feed_line(const char *line, size_t len, int flags, void *ctx)
+{
+    struct pfs_file *f = ctx;
+
+    f->lines++;
+    pfs_parser_line(f->fw->parser, line, len, flags);
+}
+
+/* fnv64 - FNV-1a, the fingerprint hash */
+
+static uint64_t fnv64(const unsigned char *p, size_t len)
+{
+    uint64_t h = 14695981039346656037ULL;
+
+    while (len-- > 0) {
+	h ^= *p++;
+	h *= 1099511628211ULL;
+    }
+    return (h);
+}
+
+/* fp_read - hash of the first len bytes; -1 if fewer can be read */
+
+static int fp_read(int fd, unsigned len, uint64_t *hash)
+{
+    unsigned char buf[PFS_FOLLOW_FP_MAX];
+    size_t  got = 0;
+    ssize_t n;
+
+    if (len > sizeof(buf))
+	len = sizeof(buf);
+    while (got < len) {
+	n = pread(fd, buf + got, len - got, (off_t) got);
+	if (n < 0 && errno == EINTR)
+	    continue;
+	if (n <= 0)
+	    return (-1);
+	got += (size_t) n;
+    }
+    *hash = fnv64(buf, len);
+    return (0);
+}
+
+/* fp_match - the file starts with the bytes of the fingerprint */
+
+static int fp_match(int fd, uint64_t hash, unsigned len)
+{
+    uint64_t h;
+
+    if (len == 0)
+	return (1);
+    return (fp_read(fd, len, &h) == 0 && h == hash);
+}
+
+/* fp_update - extend a short fingerprint as the file grows */
+
+static void fp_update(struct stream *s, uint64_t size)
+{
+    unsigned want = size < PFS_FOLLOW_FP_MAX ? (unsigned) size : PFS_FOLLOW_FP_MAX;
+    uint64_t h;
+
+    if (want > s->fp_len && fp_read(s->fd, want, &h) == 0) {
+	s->fp_hash = h;
+	s->fp_len = want;
+    }
+}
+
+/* is_compressed - a rotated file that is never read */
+
+static int is_compressed(const char *name)
+{
+    size_t  len = strlen(name);
+    size_t  i;
+
+    for (i = 0; i < sizeof(compressed_suffixes) / sizeof(compressed_suffixes[0]); i++) {
+	size_t  sl = strlen(compressed_suffixes[i]);
+
+	if (len > sl && strcmp(name + len - sl, compressed_suffixes[i]) == 0)
+	    return (1);
+    }
+    return (0);
+}
+
+/* split_path - directory and last component of a path */
+
+static void split_path(const char *path, char **dir, char **base)
+{
+    const char *slash = strrchr(path, '/');
+
+    if (slash == 0) {
+	*dir = pfs_strdup(".");
+	*base = pfs_strdup(path);
+    } else if (slash == path) {
+	*dir = pfs_strdup("/");
+	*base = pfs_strdup(slash + 1);
+    } else {
+	*dir = pfs_strndup(path, (size_t) (slash - path));
+	*base = pfs_strdup(slash + 1);
+    }
+}
+
+/* stream_init - no file */
+
+static void stream_init(struct pfs_file *f, struct stream *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->fd = -1;
+    s->wd = -1;
+    pfs_lines_init(&s->lb, feed_line, f);
+}
+
+/* wd_in_use - another stream or directory of any file uses this watch */
+
+static int wd_in_use(const PFS_FOLLOW *fw, const struct stream *except, int wd)
+{
+    size_t  i;
+
+    for (i = 0; i < fw->n; i++) {
+	const struct pfs_file *f = fw->files + i;
+
+	if ((&f->cur != except && f->cur.wd == wd)
+	    || (&f->old != except && f->old.wd == wd)
+	    || f->dir_wd == wd || f->tdir_wd == wd)
+	    return (1);
+    }
+    return (0);
+}
+
+/* stream_watch - inotify watch on the file a name refers to */
+
+static void stream_watch(struct pfs_file *f, struct stream *s, const char *name)
+{
+    if (f->fw->ifd < 0 || s->wd >= 0)
+	return;
+    if ((s->wd = inotify_add_watch(f->fw->ifd, name, FILE_EVENTS)) < 0)
+	log_debug("follow", "cannot watch %s: %s (polling covers it)",
+		  name, strerror(errno));
+}
+
+/* stream_attach - take an open descriptor, position at offset */
+
+static void stream_attach(struct pfs_file *f, struct stream *s, int fd,
+			          const struct stat *st, const char *name,
+			          uint64_t offset, int skipping)
+{
+    stream_init(f, s);
+    s->fd = fd;
+    s->dev = (uint64_t) st->st_dev;
+    s->ino = (uint64_t) st->st_ino;
+    s->offset = offset;
+    s->lb.skipping = skipping;
+    s->grew = now_mono();
+    fp_update(s, (uint64_t) st->st_size);
+    stream_watch(f, s, name);
+}
+
+/* stream_close - end a file; a last unfinished line is passed on */
+
+static void stream_close(struct pfs_file *f, struct stream *s)
+{
+    if (s->fd < 0)
+	return;
+    if (s->lb.len > 0 || s->lb.skipping)
+	pfs_lines_feed(&s->lb, "\n", 1);
+    if (s->wd >= 0 && f->fw->ifd >= 0 && !wd_in_use(f->fw, s, s->wd))
+	(void) inotify_rm_watch(f->fw->ifd, s->wd);
+    close(s->fd);
+    stream_init(f, s);
+}
+
+/* stream_read - read what was added, up to the budget (or all) */
+
+static void stream_read(struct pfs_file *f, struct stream *s, uint64_t size,
+			        int unbounded)
+{
+    PFS_FOLLOW *fw = f->fw;
+    uint64_t done = 0;
+    uint64_t before = f->lines;
+    ssize_t n;
+    size_t  want;
+
+    s->backlog = 0;
+    while (s->offset < size) {
+	if (!unbounded && done >= READ_BUDGET) {
+	    s->backlog = 1;
+	    break;
+	}
+	want = size - s->offset < READ_CHUNK ? (size_t) (size - s->offset) : READ_CHUNK;
+	n = pread(s->fd, fw->buf, want, (off_t) s->offset);
+	if (n < 0 && errno == EINTR)
+	    continue;
+	if (n < 0) {
+	    log_warn("cannot read %s", f->path);
+	    break;
+	}
+	if (n == 0)
+	    break;
+	s->offset += (uint64_t) n;
+	done += (uint64_t) n;
+	pfs_lines_feed(&s->lb, fw->buf, (size_t) n);
+    }
+    if (done > 0) {
+	s->grew = now_mono();
+	if (s->fp_len < PFS_FOLLOW_FP_MAX)
+	    fp_update(s, s->offset);
+    }
+    if (f->lines != before)
+	fw->last_line = time((time_t *) 0);
+}
+
+/* stream_drain - read a file to its current end, whatever its size */
+
+static void stream_drain(struct pfs_file *f, struct stream *s)
+{
+    struct stat st;
+
+    if (s->fd >= 0 && fstat(s->fd, &st) == 0)
+	stream_read(f, s, (uint64_t) st.st_size, 1);
+}
+
+/* open_regular - open a log read-only; errno set on failure */
+
+static int open_regular(const char *name, struct stat *st)
+{
+    int     fd;
+
+    if ((fd = open(name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) < 0)
+	return (-1);
+    if (fstat(fd, st) < 0) {
+	int     saved = errno;
+
+	close(fd);
+	errno = saved;
+	return (-1);
+    }
+    if (!S_ISREG(st->st_mode)) {
+	close(fd);
+	errno = EINVAL;
+	return (-1);
+    }
+    return (fd);
+}
+
+/* report_missing - log a missing or unreadable file once per reason */
+
+static void report_missing(struct pfs_file *f, int err)
+{
+    if (f->warned == err)
+	return;
+    f->warned = err;
+    if (err == EINVAL)
+	log_warnx("log file %s is not a regular file; will retry", f->path);
+    else
+	log_warnx("cannot open log file %s: %s; will retry", f->path, strerror(err));
+}
+
+/* report_found - the file is readable (again) */
+
+static void report_found(struct pfs_file *f)
+{
+    if (f->warned != 0)
+	log_info("log file %s is readable now", f->path);
+    f->warned = 0;
+}
+
+/*
+ * locate - find the saved file again: same device and inode, or a copy
+ * (name starting with the log's name, not the file excl) with the same
+ * non-empty fingerprint and at least offset bytes. Returns an open
+ * descriptor or -1.
+ */
+static int locate(struct pfs_file *f, const struct pfs_follow_pos *pos,
+		          int copies_only, const struct stat *excl,
+		          struct stat *st_out, char *name_out, size_t name_len)
+{
+    DIR    *dp;
+    struct dirent *de;
+    struct stat st;
+    char    name[PATH_MAX];
+    size_t  blen = strlen(f->base);
+    size_t  seen = 0;
+    int     fd;
+    int     pass;
+
+    for (pass = copies_only ? 1 : 0; pass < (pos->fp_len > 0 ? 2 : 1); pass++) {
+	if ((dp = opendir(f->dir)) == 0)
+	    return (-1);
+	while ((de = readdir(dp)) != 0 && seen++ < MAX_DIRENTS) {
+	    if (de->d_name[0] == '.' && (de->d_name[1] == 0
+			       || (de->d_name[1] == '.' && de->d_name[2] == 0)))
+		continue;
+	    if (is_compressed(de->d_name))
+		continue;
+	    if (pass == 1 && strncmp(de->d_name, f->base, blen) != 0)
+		continue;
+	    if (snprintf(name, sizeof(name), "%s/%s", f->dir, de->d_name) >= (int) sizeof(name))
+		continue;
+	    if (stat(name, &st) < 0 || !S_ISREG(st.st_mode))
+		continue;
+	    if (pass == 0 && ((uint64_t) st.st_dev != pos->dev
+			      || (uint64_t) st.st_ino != pos->ino))
+		continue;
+	    if (pass == 1 && (((uint64_t) st.st_dev == pos->dev
+			       && (uint64_t) st.st_ino == pos->ino)
+			      || (excl && st.st_dev == excl->st_dev
+				  && st.st_ino == excl->st_ino)
+			      || (uint64_t) st.st_size < pos->offset))
+		continue;
+	    if ((fd = open_regular(name, st_out)) < 0)
+		continue;
+	    if ((uint64_t) st_out->st_size >= pos->offset
+		&& fp_match(fd, pos->fp_hash, pos->fp_len)
+		&& (pass == 1 || ((uint64_t) st_out->st_dev == pos->dev
+				  && (uint64_t) st_out->st_ino == pos->ino))) {
+		closedir(dp);
+		snprintf(name_out, name_len, "%s", name);
+		return (fd);
+	    }
+	    close(fd);
+	}
+	closedir(dp);
+    }
+    return (-1);
+}
+
+/* read_saved_elsewhere - the rest of a saved file now under another name */
+
+static int read_saved_elsewhere(struct pfs_file *f, const struct pfs_follow_pos *pos,
+				        int copies_only, const struct stat *excl,
+				        struct stream *into)
+{
+    struct stat st;
+    char    name[PATH_MAX];
+    int     fd;
+
+    if ((fd = locate(f, pos, copies_only, excl, &st, name, sizeof(name))) < 0) {
+	log_warnx("log file %s: the file read before (device %llu, inode %llu) "
+		  "is gone or compressed; what it held after byte %llu is not counted",
+		  f->path, (unsigned long long) pos->dev,
+		  (unsigned long long) pos->ino, (unsigned long long) pos->offset);
+	return (-1);
+    }
+    log_info("log file %s was rotated: reading the rest of %s from byte %llu",
+	     f->path, name, (unsigned long long) pos->offset);
+    stream_attach(f, into, fd, &st, name, pos->offset, pos->skipping);
+    into->fp_hash = pos->fp_hash;
+    into->fp_len = pos->fp_len;
+    fp_update(into, (uint64_t) st.st_size);
+    stream_drain(f, into);
+    return (0);
+}
+
+/* retire_cur - the current file becomes the rotated one */
+
+static void retire_cur(struct pfs_file *f)
+{
+    if (f->old.fd >= 0) {
+	stream_drain(f, &f->old);
+	stream_close(f, &f->old);
+    }
+    stream_drain(f, &f->cur);
+    f->old = f->cur;
+    f->old.lb.ctx = f;
+    f->old.grew = now_mono();
+    stream_init(f, &f->cur);
+}
+
+/* tail_start - position of the last line start, as tail -f would */
+
+static uint64_t tail_start(int fd, uint64_t size, int *skipping)
+{
+    char    buf[PFS_LINE_MAX + 1];
+    uint64_t from = size > sizeof(buf) ? size - sizeof(buf) : 0;
+    size_t  len = (size_t) (size - from);
+    ssize_t n;
+    size_t  i;
+
+    *skipping = 0;
+    if (size == 0)
+	return (0);
+    n = pread(fd, buf, len, (off_t) from);
+    if (n != (ssize_t) len)
+	return (size);
+    for (i = len; i > 0; i--)
+	if (buf[i - 1] == '\n')
+	    return (from + i);
+    if (from == 0)
+	return (0);
+    *skipping = 1;				/* inside an overlong line */
+    return (size);
+}
+
+/* watch_target - watch a symbolic link's target directory too */
+
+static void watch_target(struct pfs_file *f)
+{
+    char    target[PATH_MAX];
+    char   *dir, *base;
+
+    if (realpath(f->path, target) == 0)
+	return;
+    split_path(target, &dir, &base);
+    if (f->tdir == 0 || strcmp(dir, f->tdir) != 0 || strcmp(base, f->tbase) != 0) {
+	free(f->tdir);
+	free(f->tbase);
+	f->tdir = dir;
+	f->tbase = base;
+	f->tdir_wd = -1;
+	if (f->fw->ifd >= 0 && strcmp(dir, f->dir) != 0)
+	    f->tdir_wd = inotify_add_watch(f->fw->ifd, dir, DIR_EVENTS);
+    } else {
+	free(dir);
+	free(base);
+    }
+}
+
+/* watch_dir - watch the directory of the path */
+
+static void watch_dir(struct pfs_file *f)
+{
+    if (f->fw->ifd >= 0 && f->dir_wd < 0)
+	f->dir_wd = inotify_add_watch(f->fw->ifd, f->dir, DIR_EVENTS);
+}
+
+/* file_first_open - the first time the path is opened after the start */
+
+static void file_first_open(struct pfs_file *f, int fd, const struct stat *st)
+{
+    struct pfs_follow_pos *sc = &f->saved_cur;
+    uint64_t off = 0;
+    int     skipping = 0;
+
+    if (f->saved_old.valid) {
+	struct stream tmp;
+
+	if (read_saved_elsewhere(f, &f->saved_old, 0, fd >= 0 ? st : 0, &tmp) == 0)
+	    stream_close(f, &tmp);
+    }
+    if (sc->valid) {
+	if (fd >= 0 && (uint64_t) st->st_dev == sc->dev
+	    && (uint64_t) st->st_ino == sc->ino
+	    && (uint64_t) st->st_size >= sc->offset
+	    && fp_match(fd, sc->fp_hash, sc->fp_len)) {
+	    off = sc->offset;
+	    skipping = sc->skipping;
+	} else {
+	    int     same = fd >= 0 && (uint64_t) st->st_dev == sc->dev
+	    && (uint64_t) st->st_ino == sc->ino;
+
+	    if (same)
+		log_info("log file %s: truncated or replaced (same inode, "
+		      "different first bytes) while the agent was stopped", f->path);
+	    /* A rename leaves the inode elsewhere; a copy leaves a twin. */
+	    (void) read_saved_elsewhere(f, sc, same, fd >= 0 ? st : 0, &f->old);
+	    f->rotations++;
+	}
+    } else if (fd >= 0 && !f->fw->from_start) {
+	off = tail_start(fd, (uint64_t) st->st_size, &skipping);
+    }
+    f->saved_cur.valid = f->saved_old.valid = 0;
+    if (fd >= 0)
+	stream_attach(f, &f->cur, fd, st, f->path, off, skipping);
+}
+
+/* file_open - open the path: at the saved place, its end, or its start */
+
+static void file_open(struct pfs_file *f)
+{
+    struct stat st;
+    int     fd;
+
+    fd = open_regular(f->path, &st);
+    if (fd < 0 && errno == ENOENT && f->old.fd >= 0)
+	log_debug("follow", "%s: not recreated yet", f->path);
+    else if (fd < 0)
+	report_missing(f, errno);
+    if (!f->started) {
+	f->started = 1;
+	file_first_open(f, fd, &st);
+    } else if (fd >= 0) {
+	stream_attach(f, &f->cur, fd, &st, f->path, 0, 0);
+    }
+    if (fd >= 0)
+	report_found(f);
+}
+
+/* cur_truncated - copytruncate: the file shrank or was rewritten */
+
+static void cur_truncated(struct pfs_file *f, uint64_t size)
+{
+    struct pfs_follow_pos pos;
+
+    log_info("log file %s was truncated (size %llu, position %llu)",
+	     f->path, (unsigned long long) size,
+	     (unsigned long long) f->cur.offset);
+    /* The copy holds what was not read yet; continue the same line buffer. */
+    memset(&pos, 0, sizeof(pos));
+    pos.dev = f->cur.dev;
+    pos.ino = f->cur.ino;
+    pos.offset = f->cur.offset;
+    pos.fp_hash = f->cur.fp_hash;
+    pos.fp_len = f->cur.fp_len;
+    if (f->cur.fp_len > 0) {
+	struct stat st;
+	char    name[PATH_MAX];
+	int     fd;
+
+	if ((fd = locate(f, &pos, 1, 0, &st, name, sizeof(name))) >= 0) {
+	    if ((uint64_t) st.st_size > pos.offset)
+		log_info("log file %s: reading the rest of its copy %s from byte %llu",
+			 f->path, name, (unsigned long long) pos.offset);
+	    /* Read the copy through the current stream's line buffer. */
+	    {
+		int     keep = f->cur.fd;
+
+		f->cur.fd = fd;
+		stream_read(f, &f->cur, (uint64_t) st.st_size, 1);
+		f->cur.fd = keep;
+	    }
+	    close(fd);
+	}
+    }
+    if (f->cur.lb.len > 0 || f->cur.lb.skipping)
+	pfs_lines_feed(&f->cur.lb, "\n", 1);
+    pfs_lines_reset(&f->cur.lb);
+    f->cur.offset = 0;
+    f->cur.fp_len = 0;
+    f->cur.fp_hash = 0;
+    f->rotations++;
+}
+
+/* cur_service - read the current file, noticing truncation */
+
+static void cur_service(struct pfs_file *f, int full)
+{
+    struct stat st;
+
+    if (f->cur.fd < 0 || fstat(f->cur.fd, &st) < 0)
+	return;
+    if ((uint64_t) st.st_size < f->cur.offset
+	|| ((full || (uint64_t) st.st_size != f->cur.offset)
+	    && !fp_match(f->cur.fd, f->cur.fp_hash, f->cur.fp_len)))
+	cur_truncated(f, (uint64_t) st.st_size);
+    if (f->old.fd >= 0 && f->old.backlog)
+	return;					/* old lines first */
+    stream_read(f, &f->cur, (uint64_t) st.st_size, 0);
+}
+
+/* old_service - read the rotated file; close it once idle */
+
+static void old_service(struct pfs_file *f, int full)
+{
+    struct stat st;
+
+    if (f->old.fd < 0 || fstat(f->old.fd, &st) < 0)
+	return;
+    if ((uint64_t) st.st_size < f->old.offset) {
+	stream_close(f, &f->old);		/* truncated after rotation */
+	return;
+    }
+    stream_read(f, &f->old, (uint64_t) st.st_size, 0);
+    if (full && !f->old.backlog && now_mono() - f->old.grew >= (time_t) f->fw->linger)
+	stream_close(f, &f->old);
+}
+
+/* path_check - has the path moved on to another file? */
+
+static void path_check(struct pfs_file *f)
+{
+    struct stat st;
+
+    watch_dir(f);
+    if (f->cur.fd < 0) {
+	file_open(f);
+	if (f->cur.fd >= 0)
+	    watch_target(f);
+	return;
+    }
+    if (stat(f->path, &st) < 0) {
+	/* Gone (deleted, or renamed and not yet recreated). */
+	log_info("log file %s was removed or renamed", f->path);
+	retire_cur(f);
+	f->rotations++;
+	return;
+    }
+    if ((uint64_t) st.st_dev == f->cur.dev && (uint64_t) st.st_ino == f->cur.ino)
+	return;
+    log_info("log file %s was rotated", f->path);
+    retire_cur(f);
+    f->rotations++;
+    file_open(f);
+    watch_target(f);
+}
+
+/* file_service - everything for one path */
+
+static void file_service(struct pfs_file *f, int full)
+{
+    old_service(f, full);
+    if (full || f->cur.fd < 0)
+	path_check(f);
+    cur_service(f, full);
+}
+
+/* pfs_follow_create_flags - follower for n paths */
+
+PFS_FOLLOW *pfs_follow_create_flags(PFS_PARSER *parser, char *const *paths, size_t n,
+			              unsigned poll_interval, int from_start, int flags)
+{
+    PFS_FOLLOW *fw = pfs_calloc(1, sizeof(*fw));
+    const char *env = getenv(PFS_FOLLOW_ENV_NO_INOTIFY);
+    size_t  i;
+
+    fw->parser = parser;
+    fw->n = n;
+    fw->poll_interval = poll_interval ? poll_interval : 1;
+    fw->linger = DEF_LINGER;
+    fw->from_start = from_start;
+    fw->buf = pfs_malloc(READ_CHUNK);
+    fw->ifd = -1;
+    if (env != 0 && *env != 0 && strcmp(env, "0") != 0)
+	flags |= PFS_FOLLOW_NO_INOTIFY;
+    if ((flags & PFS_FOLLOW_NO_INOTIFY) == 0
+	&& (fw->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0)
+	log_warn("inotify unavailable; polling the log files every %u s",
+		 fw->poll_interval);
+    fw->files = pfs_calloc(n ? n : 1, sizeof(*fw->files));
+    for (i = 0; i < n; i++) {
+	struct pfs_file *f = fw->files + i;
+
+	f->fw = fw;
+	f->path = pfs_strdup(paths[i]);
+	split_path(f->path, &f->dir, &f->base);
+	f->dir_wd = f->tdir_wd = -1;
+	stream_init(f, &f->cur);
+	stream_init(f, &f->old);
+    }
+    return (fw);
+}
+
+/* pfs_follow_create - follower for n paths, inotify unless disabled */
+
+PFS_FOLLOW *pfs_follow_create(PFS_PARSER *parser, char *const *paths, size_t n,
+			              unsigned poll_interval, int from_start)
+{
+    return (pfs_follow_create_flags(parser, paths, n, poll_interval, from_start, 0));
+}
+
+/* pfs_follow_free - close everything; unfinished lines are dropped */
+
+void    pfs_follow_free(PFS_FOLLOW *fw)
+{
+    size_t  i;
+
+    if (fw == 0)
+	return;
+    for (i = 0; i < fw->n; i++) {
+	struct pfs_file *f = fw->files + i;
+
+	if (f->cur.fd >= 0)
+	    close(f->cur.fd);
+	if (f->old.fd >= 0)
+	    close(f->old.fd);
+	free(f->path);
+	free(f->dir);
+	free(f->base);
+	free(f->tdir);
+	free(f->tbase);
+    }
+    if (fw->ifd >= 0)
+	close(fw->ifd);
+    free(fw->files);
+    free(fw->buf);
+    free(fw);
+}
+
+/* pfs_follow_set_linger - how long a rotated file is still read */
+
+void    pfs_follow_set_linger(PFS_FOLLOW *fw, unsigned seconds)
+{
+    fw->linger = seconds;
+}
+
+/* pfs_follow_start - open every path and read what is there */
+
+void    pfs_follow_start(PFS_FOLLOW *fw)
+{
+    size_t  i;
+
+    for (i = 0; i < fw->n; i++) {
+	struct pfs_file *f = fw->files + i;
+
+	watch_dir(f);
+	file_open(f);
+	if (f->cur.fd >= 0)
+	    watch_target(f);
+	file_service(f, 0);
+    }
+}
+
+/* pfs_follow_fd - the inotify descriptor, or -1 */
+
+int     pfs_follow_fd(const PFS_FOLLOW *fw)
+{
+    return (fw->ifd);
+}
+
+/* pfs_follow_poll_interval - seconds between pfs_follow_poll() calls */
+
+unsigned pfs_follow_poll_interval(const PFS_FOLLOW *fw)
+{
+    return (fw->poll_interval);
+}
+
+/* pfs_follow_poll - check every path and file in full */
+
+void    pfs_follow_poll(PFS_FOLLOW *fw)
+{
+    size_t  i;
+
+    for (i = 0; i < fw->n; i++)
+	file_service(fw->files + i, 1);
+}
+
+/* pfs_follow_reopen - SIGHUP: check everything, report problems afresh */
+
+void    pfs_follow_reopen(PFS_FOLLOW *fw)
+{
+    size_t  i;
+
+    for (i = 0; i < fw->n; i++)
+	fw->files[i].warned = 0;
+    pfs_follow_poll(fw);
+}
+
+/* mark - note which files an inotify event concerns */
+
+static void mark(PFS_FOLLOW *fw, const struct inotify_event *ev, char *todo)
+{
+    size_t  i;
+
+    for (i = 0; i < fw->n; i++) {
+	struct pfs_file *f = fw->files + i;
+
+	if (ev->mask & IN_Q_OVERFLOW) {
+	    todo[i] = 2;
+	    continue;
+	}
+	if (ev->mask & IN_IGNORED) {
+	    if (f->cur.wd == ev->wd)
+		f->cur.wd = -1;
+	    if (f->old.wd == ev->wd)
+		f->old.wd = -1;
+	    if (f->dir_wd == ev->wd)
+		f->dir_wd = -1;
+	    if (f->tdir_wd == ev->wd)
+		f->tdir_wd = -1;
+	    continue;
+	}
+	if (f->cur.wd == ev->wd || f->old.wd == ev->wd) {
+	    if (todo[i] < 1)
+		todo[i] = 1;
+	    if (ev->mask & ~(IN_MODIFY | IN_CLOSE_WRITE))
+		todo[i] = 2;
+	}
+	if (ev->len > 0 && ((f->dir_wd == ev->wd && strcmp(ev->name, f->base) == 0)
+			    || (f->tdir_wd == ev->wd && f->tbase != 0
+				&& strcmp(ev->name, f->tbase) == 0)))
+	    todo[i] = 2;
+	if (ev->len == 0 && (f->dir_wd == ev->wd || f->tdir_wd == ev->wd))
+	    todo[i] = 2;			/* the directory itself */
+    }
+}
+
+/* pfs_follow_event - the inotify descriptor is readable */
+
+void    pfs_follow_event(PFS_FOLLOW *fw)
+{
+    char    buf[16 * 1024] __attribute__((aligned(__alignof__(struct inotify_event))));
+    char    todo_small[64];
+    char   *todo = fw->n <= sizeof(todo_small) ? todo_small : pfs_malloc(fw->n);
+    const struct inotify_event *ev;
+    ssize_t n;
+    char   *p;
+    size_t  i;
+
+    memset(todo, 0, fw->n);
+    if (fw->ifd >= 0) {
+	for (;;) {
+	    n = read(fw->ifd, buf, sizeof(buf));
+	    if (n < 0 && errno == EINTR)
+		continue;
+	    if (n <= 0)
+		break;
+	    for (p = buf; p < buf + n; p += sizeof(*ev) + ev->len) {
+		ev = (const struct inotify_event *) p;
+		mark(fw, ev, todo);
+	    }
+	}
+    }
+    for (i = 0; i < fw->n; i++)
+	if (todo[i] || fw->files[i].cur.backlog || fw->files[i].old.backlog)
+	    file_service(fw->files + i, todo[i] == 2);
+    if (todo != todo_small)
+	free(todo);
+}
+
+/* pfs_follow_backlog - a file has more to read than one call reads */
+
+int     pfs_follow_backlog(const PFS_FOLLOW *fw)
+{
+    size_t  i;
+
+    for (i = 0; i < fw->n; i++)
+	if (fw->files[i].cur.backlog || fw->files[i].old.backlog)
+	    return (1);
+    return (0);
+}
+
+/* pfs_follow_count - number of paths */
+
+size_t  pfs_follow_count(const PFS_FOLLOW *fw)
+{
+    return (fw->n);
+}
+
+/* pfs_follow_path - a path as configured */
+
+const char *pfs_follow_path(const PFS_FOLLOW *fw, size_t i)
+{
+    return (i < fw->n ? fw->files[i].path : 0);
+}
+
+/* pfs_follow_status - one row of the file table */
+
+void    pfs_follow_status(const PFS_FOLLOW *fw, size_t i, struct pfs_follow_status *st)
+{
+    const struct pfs_file *f = fw->files + i;
+
+    memset(st, 0, sizeof(*st));
+    if (i >= fw->n)
+	return;
+    st->path = f->path;
+    st->open = f->cur.fd >= 0;
+    if (st->open) {
+	st->dev = f->cur.dev;
+	st->ino = f->cur.ino;
+	st->offset = f->cur.offset - pfs_lines_pending(&f->cur.lb);
+    }
+    st->lines = f->lines;
+    st->rotations = f->rotations;
+}
+
+/* pfs_follow_last_line - when a line was last read */
+
+time_t  pfs_follow_last_line(const PFS_FOLLOW *fw)
+{
+    return (fw->last_line);
+}
+
+/* get_pos - the position of one stream */
+
+static void get_pos(const struct stream *s, struct pfs_follow_pos *pos)
+{
+    memset(pos, 0, sizeof(*pos));
+    if (s->fd < 0)
+	return;
+    pos->valid = 1;
+    pos->dev = s->dev;
+    pos->ino = s->ino;
+    pos->offset = s->offset - pfs_lines_pending(&s->lb);
+    pos->skipping = s->lb.skipping;
+    pos->fp_hash = s->fp_hash;
+    pos->fp_len = s->fp_len;
+}
+
+/* pfs_follow_get_pos - positions to save */
+
+void    pfs_follow_get_pos(const PFS_FOLLOW *fw, size_t i, struct pfs_follow_pos *cur,
+			           struct pfs_follow_pos *rotated)
+{
+    const struct pfs_file *f = fw->files + i;
+
+    memset(cur, 0, sizeof(*cur));
+    memset(rotated, 0, sizeof(*rotated));
+    if (i >= fw->n)
+	return;
+    if (!f->started) {
+	/* Not opened yet: keep what was loaded. */
+	*cur = f->saved_cur;
+	*rotated = f->saved_old;
+	return;
+    }
+    get_pos(&f->cur, cur);
+    get_pos(&f->old, rotated);
+}
+
+/* pfs_follow_set_pos - a saved position, before the start */
+
+int     pfs_follow_set_pos(PFS_FOLLOW *fw, const char *path,
+			           const struct pfs_follow_pos *cur,
+			           const struct pfs_follow_pos *rotated,
+			           uint64_t lines, uint64_t rotations)
+{
+    size_t  i;
+
+    for (i = 0; i < fw->n; i++) {
+	struct pfs_file *f = fw->files + i;
+
+	if (strcmp(f->path, path) != 0)
+	    continue;
+	if (cur)
+	    f->saved_cur = *cur;
+	if (rotated)
+	    f->saved_old = *rotated;
+	if (f->saved_cur.fp_len > PFS_FOLLOW_FP_MAX)
+	    f->saved_cur.fp_len = PFS_FOLLOW_FP_MAX;
+	if (f->saved_old.fp_len > PFS_FOLLOW_FP_MAX)
+	    f->saved_old.fp_len = PFS_FOLLOW_FP_MAX;
+	f->lines = lines;
+	f->rotations = rotations;
+	return (0);
+    }
+    return (-1);
+}

@@ -1,0 +1,924 @@
+/*++
+ * NAME
+ *	check_follow 1
+ * SUMMARY
+ *	unit tests of log following and saved state, without SNMP
+ * SYNOPSIS
+ *	tests/unit/check_follow
+ * DESCRIPTION
+ *	Each test makes a private directory under tests/, writes real Postfix
+ *	lines to log files there, drives pfs_follow(3) directly (inotify
+ *	events through pfs_follow_event(), or pfs_follow_poll() with inotify
+ *	off), rotates the files the way logrotate, syslog daemons and admins
+ *	do, saves and restores pfs_state(3), and asserts exact counter
+ *	values: a line lost or counted twice fails.
+ *
+ *	The restart test cuts tests/data/postfix-e2e.log at arbitrary byte
+ *	offsets (inside lines too), restarts from the state file at each cut,
+ *	and compares every counter with tests/data/postfix-e2e.expected.
+ *--*/
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pfs_follow.h"
+#include "pfs_log.h"
+#include "pfs_state.h"
+
+struct rig {
+    char    dir[PATH_MAX];
+    char    state[PATH_MAX];
+    char   *paths[4];
+    size_t  n;
+    int     from_start;
+    int     flags;
+    PFS_STATS *st;
+    PFS_PARSER *p;
+    PFS_FOLLOW *fw;
+};
+
+static unsigned qid_seq;
+
+/* path_in - name of a file in the rig's directory */
+
+static char *path_in(const struct rig *r, const char *name)
+{
+    static char buf[4][PATH_MAX];
+    static int slot;
+    char   *b = buf[slot++ % 4];
+
+    if (snprintf(b, PATH_MAX, "%s/%s", r->dir, name) >= PATH_MAX)
+	ck_abort_msg("path too long");
+    return (b);
+}
+
+/* sent_line - one real smtp delivery line, unique queue ID */
+
+static void sent_line(char *buf, size_t len)
+{
+    unsigned q = qid_seq++;
+
+    snprintf(buf, len, "Nov 22 10:%02u:%02u mx1 postfix/smtp[1250]: 3F2A4%05X: "
+	     "to=<bob@example.net>, relay=mx.example.net[198.51.100.7]:25, "
+	     "delay=0.52, delays=0.01/0.01/0.2/0.3, dsn=2.0.0, "
+	     "status=sent (250 2.0.0 Ok)\n", (q / 60) % 60, q % 60, q);
+}
+
+/* put - append bytes to a file */
+
+static void put(const char *path, const char *data, size_t len)
+{
+    int     fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+
+    ck_assert_msg(fd >= 0, "open %s: %s", path, strerror(errno));
+    ck_assert_int_eq(write(fd, data, len), (ssize_t) len);
+    close(fd);
+}
+
+/* put_sent - append n delivery lines */
+
+static void put_sent(const char *path, int n)
+{
+    char    line[512];
+
+    while (n-- > 0) {
+	sent_line(line, sizeof(line));
+	put(path, line, strlen(line));
+    }
+}
+
+/* rig_setup - private directory; file names relative to it */
+
+static void rig_setup(struct rig *r, size_t n, const char *const *names,
+		              int from_start, int flags)
+{
+    char    cwd[PATH_MAX];
+    size_t  i;
+
+    memset(r, 0, sizeof(*r));
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+    if (snprintf(r->dir, sizeof(r->dir), "%s/tests/tmp.follow.XXXXXX", cwd)
+	>= (int) sizeof(r->dir))
+	ck_abort_msg("path too long");
+    ck_assert_ptr_nonnull(mkdtemp(r->dir));
+    if (snprintf(r->state, sizeof(r->state), "%s/state.json", r->dir) >= (int) sizeof(r->state))
+	ck_abort_msg("path too long");
+    for (i = 0; i < n; i++)
+	r->paths[i] = strdup(path_in(r, names[i]));
+    r->n = n;
+    r->from_start = from_start;
+    r->flags = flags;
+}
+
+/* rig_up - counters, parser, follower; state loaded if asked */
+
+static enum pfs_state_result rig_up(struct rig *r, int load)
+{
+    size_t  caps[PFS_TABLE_COUNT] = {PFS_DEF_CAP_TRANSPORT, PFS_DEF_CAP_DSN,
+    PFS_DEF_CAP_PROGRAM, PFS_DEF_CAP_SOURCE};
+    struct pfs_parser_opts opts;
+    enum pfs_state_result res = PFS_STATE_ABSENT;
+    char    err[512];
+
+    memset(&opts, 0, sizeof(opts));
+    r->st = pfs_stats_create(caps);
+    r->p = pfs_parser_create(r->st, &opts, err, sizeof(err));
+    ck_assert_msg(r->p != 0, "parser: %s", err);
+    r->fw = pfs_follow_create_flags(r->p, r->paths, r->n, 1, r->from_start, r->flags);
+    if (load)
+	res = pfs_state_load(r->state, r->st, r->p, r->fw, err, sizeof(err));
+    pfs_follow_start(r->fw);
+    return (res);
+}
+
+/* rig_save - write the state file */
+
+static void rig_save(struct rig *r)
+{
+    char    err[512];
+
+    ck_assert_msg(pfs_state_save(r->state, r->st, r->p, r->fw, err, sizeof(err)) == 0,
+		  "save: %s", err);
+}
+
+/* rig_down - free everything (a stop, or a kill after the last save) */
+
+static void rig_down(struct rig *r)
+{
+    pfs_follow_free(r->fw);
+    pfs_parser_free(r->p);
+    pfs_stats_free(r->st);
+    r->fw = 0;
+    r->p = 0;
+    r->st = 0;
+}
+
+/* rig_teardown - remove the directory */
+
+static void rig_teardown(struct rig *r)
+{
+    char    cmd[PATH_MAX + 16];
+    size_t  i;
+
+    if (r->fw)
+	rig_down(r);
+    for (i = 0; i < r->n; i++)
+	free(r->paths[i]);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", r->dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+struct lookup {
+    const char *name;
+    uint64_t value;
+    int     found;
+};
+
+/* lookup_one - PFS_STATS_VISIT for counter() */
+
+static void lookup_one(const char *name, uint64_t value, void *ctx)
+{
+    struct lookup *l = ctx;
+
+    if (strcmp(name, l->name) == 0) {
+	l->value = value;
+	l->found = 1;
+    }
+}
+
+/* counter - a counter by its flat name, 0 if absent */
+
+static uint64_t counter(const PFS_STATS *st, const char *name)
+{
+    struct lookup l = {name, 0, 0};
+
+    pfs_stats_visit(st, lookup_one, &l);
+    return (l.value);
+}
+
+#define ck_counter(r, name, want) \
+    ck_assert_uint_eq(counter((r)->st, (name)), (want))
+
+/* file_status - one row */
+
+static struct pfs_follow_status file_status(const struct rig *r, size_t i)
+{
+    struct pfs_follow_status s;
+
+    pfs_follow_status(r->fw, i, &s);
+    return (s);
+}
+
+/* Appends, read through inotify events; existing lines skipped (tail -f). */
+
+START_TEST(test_appends)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+    struct stat sb;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put_sent(r.paths[0], 2);			/* before the first start */
+    rig_up(&r, 0);
+    ck_assert_int_ge(pfs_follow_fd(r.fw), 0);
+    ck_counter(&r, "sent:smtp", 0);
+    put_sent(r.paths[0], 3);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 3);
+    ck_counter(&r, "lines", 3);
+    pfs_follow_event(r.fw);			/* nothing new */
+    ck_counter(&r, "sent:smtp", 3);
+    put_sent(r.paths[0], 2);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 5);
+    ck_counter(&r, "sent", 5);
+    ck_assert_uint_eq(file_status(&r, 0).lines, 5);
+    ck_assert_int_eq(stat(r.paths[0], &sb), 0);
+    ck_assert_uint_eq(file_status(&r, 0).offset, (uint64_t) sb.st_size);
+    ck_assert_int_ne(pfs_follow_last_line(r.fw), 0);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* from_start reads what is there. */
+
+START_TEST(test_from_start)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 1, 0);
+    put_sent(r.paths[0], 4);
+    rig_up(&r, 0);
+    ck_counter(&r, "sent:smtp", 4);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* A half-written line waits for its newline, across a restart too. */
+
+START_TEST(test_half_line)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+    char    line[512];
+    size_t  len, cut;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    sent_line(line, sizeof(line));
+    len = strlen(line);
+    cut = 57;
+    put(r.paths[0], line, cut);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "lines", 0);
+    ck_assert_uint_eq(file_status(&r, 0).offset, 0);
+    put(r.paths[0], line + cut, len - cut);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "lines", 1);
+    ck_counter(&r, "sent:smtp", 1);
+    ck_assert_uint_eq(file_status(&r, 0).offset, len);
+
+    /* Now stop with half a line held, and resume. */
+    sent_line(line, sizeof(line));
+    put(r.paths[0], line, cut);
+    pfs_follow_event(r.fw);
+    ck_assert_uint_eq(file_status(&r, 0).offset, len);
+    rig_save(&r);
+    rig_down(&r);
+    put(r.paths[0], line + cut, len - cut);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "lines", 2);
+    ck_counter(&r, "sent:smtp", 2);
+    ck_assert_uint_eq(file_status(&r, 0).offset, 2 * len);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* Several files, each with its own position, one set of counters. */
+
+START_TEST(test_several_files)
+{
+    static const char *const names[] = {"mail.log", "filter.log", "other.log"};
+    struct rig r;
+
+    rig_setup(&r, 3, names, 0, 0);
+    put_sent(r.paths[0], 1);
+    put_sent(r.paths[1], 1);
+    rig_up(&r, 0);
+    put_sent(r.paths[0], 2);
+    put_sent(r.paths[1], 3);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 5);
+    put_sent(r.paths[2], 4);		/* appeared after the start: from 0 */
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 9);
+    ck_assert_uint_eq(pfs_follow_count(r.fw), 3);
+    ck_assert_uint_eq(file_status(&r, 0).lines, 2);
+    ck_assert_uint_eq(file_status(&r, 1).lines, 3);
+    ck_assert_uint_eq(file_status(&r, 2).lines, 4);
+    rig_save(&r);
+    rig_down(&r);
+    put_sent(r.paths[0], 1);
+    put_sent(r.paths[1], 1);
+    put_sent(r.paths[2], 1);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "sent:smtp", 12);
+    ck_assert_uint_eq(file_status(&r, 2).lines, 5);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* logrotate's default: rename, create; the old file is read to its end. */
+
+START_TEST(test_rename_create)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+    char    line[512];
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put_sent(r.paths[0], 2);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 2);
+    put_sent(r.paths[0], 1);			/* not read before the rename */
+    ck_assert_int_eq(rename(r.paths[0], path_in(&r, "mail.log.1")), 0);
+    put_sent(path_in(&r, "mail.log.1"), 1);	/* syslog not told yet */
+    put_sent(r.paths[0], 2);			/* the new file */
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 6);
+    ck_assert_uint_eq(file_status(&r, 0).rotations, 1);
+    /* A late write to the old file, and half a line never finished. */
+    put_sent(path_in(&r, "mail.log.1"), 1);
+    sent_line(line, sizeof(line));
+    put(path_in(&r, "mail.log.1"), line, strlen(line) - 1);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 7);
+    pfs_follow_set_linger(r.fw, 0);
+    pfs_follow_poll(r.fw);			/* old file closed: last line counted */
+    ck_counter(&r, "sent:smtp", 8);
+    put_sent(path_in(&r, "mail.log.1"), 1);	/* closed: not read any more */
+    put_sent(r.paths[0], 1);
+    pfs_follow_event(r.fw);
+    pfs_follow_poll(r.fw);
+    ck_counter(&r, "sent:smtp", 9);
+    ck_counter(&r, "lines", 9);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* copytruncate: the unread tail is taken from the copy. */
+
+START_TEST(test_copytruncate)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+    char    cmd[3 * PATH_MAX];
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put_sent(r.paths[0], 3);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 3);
+    put_sent(r.paths[0], 2);			/* unread when the copy is made */
+    snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", r.paths[0], path_in(&r, "mail.log.1"));
+    ck_assert_int_eq(system(cmd), 0);
+    ck_assert_int_eq(truncate(r.paths[0], 0), 0);
+    put_sent(r.paths[0], 1);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 6);
+    ck_assert_uint_eq(file_status(&r, 0).rotations, 1);
+    put_sent(r.paths[0], 1);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 7);
+    ck_counter(&r, "lines", 7);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* copytruncate, then more bytes than before, before the agent looks. */
+
+START_TEST(test_truncate_fast_writes)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put_sent(r.paths[0], 2);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 2);
+    ck_assert_int_eq(truncate(r.paths[0], 0), 0);	/* copy lost: compressed */
+    put_sent(r.paths[0], 5);			/* larger than the old size */
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 7);
+    ck_counter(&r, "lines", 7);
+    ck_assert_uint_eq(file_status(&r, 0).rotations, 1);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* Delete and recreate. */
+
+START_TEST(test_delete_recreate)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put_sent(r.paths[0], 2);
+    pfs_follow_event(r.fw);
+    put_sent(r.paths[0], 1);			/* unread when deleted */
+    ck_assert_int_eq(unlink(r.paths[0]), 0);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 3);
+    ck_assert_int_eq(file_status(&r, 0).open, 0);
+    put_sent(r.paths[0], 3);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 6);
+    ck_assert_int_eq(file_status(&r, 0).open, 1);
+    ck_assert_uint_eq(file_status(&r, 0).rotations, 1);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* The path is a symbolic link that is swapped to another file. */
+
+START_TEST(test_symlink_swap)
+{
+    static const char *const names[] = {"current.log"};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    ck_assert_int_eq(mkdir(path_in(&r, "real"), 0755), 0);
+    put(path_in(&r, "real/a.log"), "", 0);
+    ck_assert_int_eq(symlink("real/a.log", r.paths[0]), 0);
+    rig_up(&r, 0);
+    put_sent(path_in(&r, "real/a.log"), 2);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 2);
+    put_sent(path_in(&r, "real/b.log"), 3);
+    ck_assert_int_eq(symlink("real/b.log", path_in(&r, "tmp.link")), 0);
+    ck_assert_int_eq(rename(path_in(&r, "tmp.link"), r.paths[0]), 0);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 5);
+    put_sent(path_in(&r, "real/a.log"), 1);	/* late write to the old target */
+    put_sent(path_in(&r, "real/b.log"), 1);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 7);
+    ck_assert_uint_eq(file_status(&r, 0).rotations, 1);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* Rotated while the agent was down: rest of the old file, then the new. */
+
+START_TEST(test_rotation_while_stopped)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put_sent(r.paths[0], 3);
+    pfs_follow_event(r.fw);
+    rig_save(&r);
+    rig_down(&r);
+    put_sent(r.paths[0], 2);			/* written after the last save */
+    ck_assert_int_eq(rename(r.paths[0], path_in(&r, "mail.log.1")), 0);
+    put_sent(r.paths[0], 4);
+    put(path_in(&r, "mail.log.0.gz"), "\037\213", 2);	/* noise */
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "sent:smtp", 9);
+    ck_counter(&r, "lines", 9);
+    ck_assert_uint_eq(file_status(&r, 0).rotations, 1);
+    ck_assert_uint_eq(file_status(&r, 0).lines, 9);
+    /* The state saved now holds both files; a second restart adds nothing. */
+    rig_save(&r);
+    rig_down(&r);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "sent:smtp", 9);
+    put_sent(r.paths[0], 1);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 10);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* Rotated twice while down (dateext names): both rests, then the new. */
+
+START_TEST(test_two_rotations_while_stopped)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put_sent(r.paths[0], 2);
+    pfs_follow_event(r.fw);
+    put_sent(r.paths[0], 1);
+    ck_assert_int_eq(rename(r.paths[0], path_in(&r, "mail.log-20241121")), 0);
+    put_sent(r.paths[0], 1);
+    pfs_follow_event(r.fw);			/* old file still being read */
+    ck_counter(&r, "sent:smtp", 4);
+    rig_save(&r);				/* saves both positions */
+    rig_down(&r);
+    put_sent(path_in(&r, "mail.log-20241121"), 1);
+    put_sent(r.paths[0], 2);
+    ck_assert_int_eq(rename(r.paths[0], path_in(&r, "mail.log-20241122")), 0);
+    put_sent(r.paths[0], 3);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "sent:smtp", 10);
+    rig_teardown(&r);
+}
+END_TEST
+
+struct expected {
+    char    name[128];
+    unsigned long long value;
+};
+
+/* load_expected - tests/data/postfix-e2e.expected */
+
+static size_t load_expected(struct expected *e, size_t max)
+{
+    const char *srcdir = getenv("top_srcdir");
+    char    path[PATH_MAX];
+    FILE   *fp;
+    size_t  n = 0;
+
+    snprintf(path, sizeof(path), "%s/tests/data/postfix-e2e.expected", srcdir ? srcdir : ".");
+    ck_assert_msg((fp = fopen(path, "r")) != 0, "%s: %s", path, strerror(errno));
+    while (n < max && fscanf(fp, "%127s %llu", e[n].name, &e[n].value) == 2)
+	n++;
+    fclose(fp);
+    ck_assert_uint_gt(n, 20);
+    return (n);
+}
+
+/* read_e2e - tests/data/postfix-e2e.log into memory */
+
+static char *read_e2e(size_t *len)
+{
+    const char *srcdir = getenv("top_srcdir");
+    char    path[PATH_MAX];
+    static char buf[1 << 20];
+    int     fd;
+    ssize_t n;
+
+    snprintf(path, sizeof(path), "%s/tests/data/postfix-e2e.log", srcdir ? srcdir : ".");
+    ck_assert_msg((fd = open(path, O_RDONLY)) >= 0, "%s: %s", path, strerror(errno));
+    n = read(fd, buf, sizeof(buf));
+    close(fd);
+    ck_assert_int_gt(n, 0);
+    ck_assert_int_lt(n, (ssize_t) sizeof(buf));
+    *len = (size_t) n;
+    return (buf);
+}
+
+/* check_e2e - every counter postfix-e2e.expected names */
+
+static void check_e2e(const struct rig *r)
+{
+    static struct expected e[512];
+    size_t  n = load_expected(e, 512);
+    size_t  i;
+
+    for (i = 0; i < n; i++)
+	ck_assert_msg(counter(r->st, e[i].name) == e[i].value, "%s = %llu, expected %llu",
+		      e[i].name, (unsigned long long) counter(r->st, e[i].name),
+		      e[i].value);
+    ck_counter(r, "lines", 166);
+}
+
+/*
+ * Restart resumes exactly: the real capture is written in pieces cut at
+ * arbitrary bytes; after each piece the state is saved, everything is
+ * freed and built again from the state file. Messages in flight cross
+ * the cuts, so recv:* is right only if the queue is saved too.
+ */
+START_TEST(test_restart_exact)
+{
+    static const char *const names[] = {"mail.log"};
+    static const size_t cuts[] = {1, 500, 501, 2049, 4100, 7777, 9000, 12345,
+    15000, 18000, 21000, 24001};
+    struct rig r;
+    size_t  len, done = 0, i;
+    char   *data = read_e2e(&len);
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    for (i = 0; i <= sizeof(cuts) / sizeof(cuts[0]); i++) {
+	size_t  to = i < sizeof(cuts) / sizeof(cuts[0]) && cuts[i] < len ? cuts[i] : len;
+
+	put(r.paths[0], data + done, to - done);
+	done = to;
+	pfs_follow_event(r.fw);
+	rig_save(&r);
+	rig_down(&r);
+	ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    }
+    ck_assert_uint_eq(done, len);
+    check_e2e(&r);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* A message received before a restart and taken by qmgr after: once. */
+
+START_TEST(test_queue_saved)
+{
+    static const char *const names[] = {"mail.log"};
+    static const char client[] = "Nov 22 10:00:00 mx1 postfix/smtpd[1200]: 3F2A41C0E5: "
+    "client=client.example.org[192.0.2.10]\n";
+    static const char from[] = "Nov 22 10:00:01 mx1 postfix/qmgr[1100]: 3F2A41C0E5: "
+    "from=<alice@example.org>, size=1234, nrcpt=1 (queue active)\n";
+    static const char removed[] = "Nov 22 10:00:02 mx1 postfix/qmgr[1100]: 3F2A41C0E5: removed\n";
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put(r.paths[0], client, strlen(client));
+    pfs_follow_event(r.fw);
+    ck_assert_uint_eq(pfs_qtable_count(pfs_parser_qtable(r.p)), 1);
+    rig_save(&r);
+    rig_down(&r);
+    put(r.paths[0], from, strlen(from));
+    put(r.paths[0], from, strlen(from));	/* qmgr again: counted once */
+    put(r.paths[0], removed, strlen(removed));
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "recv:smtp", 1);
+    ck_counter(&r, "recv", 1);
+    ck_counter(&r, "bytes:recv", 1234);
+    ck_counter(&r, "source:mx1/postfix:recv", 1);
+    ck_assert_uint_eq(pfs_qtable_count(pfs_parser_qtable(r.p)), 0);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* A missing, corrupt or foreign state file: fresh start, file kept aside. */
+
+START_TEST(test_state_bad)
+{
+    static const char *const names[] = {"mail.log"};
+    static const char *const bad[] = {
+	"{\"format\": \"postfix-stats-state\", \"version\": 1, \"counters\": {\"sent\": 5",
+	"not json at all",
+	"{\"format\": \"postfix-stats-state\", \"version\": 99, \"counters\": {}, "
+	"\"files\": [], \"queue\": []}",
+	"{\"format\": \"something-else\", \"version\": 1}",
+	"{\"format\": \"postfix-stats-state\", \"version\": 1, \"counters\": "
+	"{\"sent\": 5, \"recv\": -1}, \"files\": [], \"queue\": []}",
+	"{\"format\": \"postfix-stats-state\", \"version\": 1, \"counters\": "
+	"{\"sent\": 5}, \"files\": [{\"path\": \"x\"}], \"queue\": []}",
+	"",
+    };
+    struct rig r;
+    char    err[512];
+    struct stat st;
+    size_t  i;
+    enum pfs_state_result res;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put_sent(r.paths[0], 2);
+    /* Missing. */
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_ABSENT);
+    ck_counter(&r, "sent:smtp", 0);		/* first start: from the end */
+    rig_down(&r);
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	unlink(r.state);
+	put(r.state, bad[i], strlen(bad[i]));
+	ck_assert_int_eq(rig_up(&r, 0), PFS_STATE_ABSENT);
+	pfs_follow_free(r.fw);
+	r.fw = pfs_follow_create_flags(r.p, r.paths, r.n, 1, 0, 0);
+	res = pfs_state_load(r.state, r.st, r.p, r.fw, err, sizeof(err));
+	ck_assert_msg(res == PFS_STATE_BAD, "case %zu: %d %s", i, res, err);
+	ck_assert_msg(strstr(err, "afresh") != 0, "case %zu: %s", i, err);
+	ck_assert_msg(strstr(err, ".bad") != 0, "case %zu: %s", i, err);
+	ck_assert_int_eq(stat(r.state, &st), -1);
+	ck_assert_int_eq(stat(path_in(&r, "state.json.bad"), &st), 0);
+	pfs_follow_start(r.fw);
+	ck_counter(&r, "sent", 0);		/* nothing half-applied */
+	ck_counter(&r, "sent:smtp", 0);
+	put_sent(r.paths[0], 1);
+	pfs_follow_event(r.fw);
+	ck_counter(&r, "sent:smtp", 1);
+	rig_down(&r);
+    }
+    ck_assert_int_eq(strstr(bad[2], "99") != 0, 1);
+    /* The version message names both versions. */
+    unlink(r.state);
+    put(r.state, bad[2], strlen(bad[2]));
+    rig_up(&r, 0);
+    ck_assert_int_eq(pfs_state_load(r.state, r.st, r.p, r.fw, err, sizeof(err)),
+		     PFS_STATE_BAD);
+    ck_assert_msg(strstr(err, "version 99") && strstr(err, "version 1"), "%s", err);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* A rotated file that was compressed is never read, even if its inode matches. */
+
+START_TEST(test_compressed_ignored)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put_sent(r.paths[0], 3);
+    pfs_follow_event(r.fw);
+    rig_save(&r);
+    rig_down(&r);
+    put_sent(r.paths[0], 1);			/* lost: only in the .gz */
+    ck_assert_int_eq(rename(r.paths[0], path_in(&r, "mail.log.1.gz")), 0);
+    put_sent(r.paths[0], 2);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "sent:smtp", 5);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* Same inode, other content: the fingerprint tells (restart and live). */
+
+START_TEST(test_inode_reuse)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+    struct stat a, b;
+    int     fd;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put_sent(r.paths[0], 3);
+    pfs_follow_event(r.fw);
+    rig_save(&r);
+    rig_down(&r);
+    ck_assert_int_eq(stat(r.paths[0], &a), 0);
+    fd = open(r.paths[0], O_WRONLY | O_TRUNC);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    put_sent(r.paths[0], 5);			/* longer than the old offset */
+    ck_assert_int_eq(stat(r.paths[0], &b), 0);
+    ck_assert_uint_eq(a.st_ino, b.st_ino);
+    ck_assert_int_gt(b.st_size, a.st_size);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "sent:smtp", 8);
+    ck_counter(&r, "lines", 8);
+    ck_counter(&r, "lines:unmatched", 0);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* Polling only: everything still works, through pfs_follow_poll(). */
+
+START_TEST(test_poll_fallback)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+    char    cmd[3 * PATH_MAX];
+
+    rig_setup(&r, 1, names, 0, PFS_FOLLOW_NO_INOTIFY);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    ck_assert_int_eq(pfs_follow_fd(r.fw), -1);
+    put_sent(r.paths[0], 2);
+    pfs_follow_poll(r.fw);
+    ck_counter(&r, "sent:smtp", 2);
+    put_sent(r.paths[0], 1);
+    ck_assert_int_eq(rename(r.paths[0], path_in(&r, "mail.log.1")), 0);
+    put_sent(r.paths[0], 3);
+    pfs_follow_poll(r.fw);
+    ck_counter(&r, "sent:smtp", 6);
+    put_sent(r.paths[0], 1);
+    snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", r.paths[0], path_in(&r, "mail.log.2"));
+    ck_assert_int_eq(system(cmd), 0);
+    ck_assert_int_eq(truncate(r.paths[0], 0), 0);
+    put_sent(r.paths[0], 1);
+    pfs_follow_poll(r.fw);
+    ck_counter(&r, "sent:smtp", 8);
+    ck_assert_uint_eq(file_status(&r, 0).rotations, 2);
+    rig_down(&r);
+
+    /* The environment variable has the same effect. */
+    setenv(PFS_FOLLOW_ENV_NO_INOTIFY, "1", 1);
+    r.flags = 0;
+    rig_up(&r, 0);
+    ck_assert_int_eq(pfs_follow_fd(r.fw), -1);
+    unsetenv(PFS_FOLLOW_ENV_NO_INOTIFY);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* A log that is not there yet, in a directory not there yet. */
+
+START_TEST(test_missing_file)
+{
+    static const char *const names[] = {"sub/mail.log"};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    rig_up(&r, 0);
+    ck_assert_int_eq(file_status(&r, 0).open, 0);
+    pfs_follow_poll(r.fw);
+    pfs_follow_event(r.fw);
+    ck_assert_int_eq(mkdir(path_in(&r, "sub"), 0755), 0);
+    pfs_follow_poll(r.fw);			/* now the directory is watched */
+    put_sent(r.paths[0], 2);
+    pfs_follow_event(r.fw);			/* IN_CREATE: read from 0 */
+    ck_counter(&r, "sent:smtp", 2);
+    ck_assert_int_eq(file_status(&r, 0).open, 1);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* An overlong line cut before a save: its tail is not a line after restart. */
+
+START_TEST(test_overlong_across_restart)
+{
+    static const char *const names[] = {"mail.log"};
+    static char big[10000];
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    memset(big, 'x', sizeof(big));
+    put(r.paths[0], big, 9000);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "lines:overlong", 1);
+    rig_save(&r);
+    rig_down(&r);
+    put(r.paths[0], big, 100);
+    put(r.paths[0], "\n", 1);
+    put_sent(r.paths[0], 1);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "lines:overlong", 1);
+    ck_counter(&r, "lines", 2);
+    ck_counter(&r, "sent:smtp", 1);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* follow_suite - every scenario */
+
+static Suite *follow_suite(void)
+{
+    Suite  *s = suite_create("follow");
+    TCase  *tc = tcase_create("follow");
+
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_appends);
+    tcase_add_test(tc, test_from_start);
+    tcase_add_test(tc, test_half_line);
+    tcase_add_test(tc, test_several_files);
+    tcase_add_test(tc, test_rename_create);
+    tcase_add_test(tc, test_copytruncate);
+    tcase_add_test(tc, test_truncate_fast_writes);
+    tcase_add_test(tc, test_delete_recreate);
+    tcase_add_test(tc, test_symlink_swap);
+    tcase_add_test(tc, test_rotation_while_stopped);
+    tcase_add_test(tc, test_two_rotations_while_stopped);
+    tcase_add_test(tc, test_restart_exact);
+    tcase_add_test(tc, test_queue_saved);
+    tcase_add_test(tc, test_state_bad);
+    tcase_add_test(tc, test_compressed_ignored);
+    tcase_add_test(tc, test_inode_reuse);
+    tcase_add_test(tc, test_poll_fallback);
+    tcase_add_test(tc, test_missing_file);
+    tcase_add_test(tc, test_overlong_across_restart);
+    suite_add_tcase(s, tc);
+    return (s);
+}
+
+int     main(void)
+{
+    SRunner *sr = srunner_create(follow_suite());
+    int     failed;
+
+    log_init("check_follow", 1, 0);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return (failed ? EXIT_FAILURE : EXIT_SUCCESS);
+}
