@@ -23,13 +23,15 @@
 #include "pfs_util.h"
 
 enum {
-    OPT_ONCE = 256, OPT_JSON, OPT_HELP, OPT_VERSION,
+    OPT_ONCE = 256, OPT_JSON, OPT_HELP, OPT_VERSION, OPT_STATE, OPT_FROM_START,
 };
 
 static const struct option long_opts[] = {
     {"once", no_argument, 0, OPT_ONCE},
     {"json", no_argument, 0, OPT_JSON},
     {"config", required_argument, 0, 'c'},
+    {"state", required_argument, 0, OPT_STATE},
+    {"from-start", no_argument, 0, OPT_FROM_START},
     {"help", no_argument, 0, OPT_HELP},
     {"version", no_argument, 0, OPT_VERSION},
     {0, 0, 0, 0},
@@ -57,11 +59,13 @@ static void usage(FILE *fp)
 	    "                     print every counter as \"name value\" lines, exit\n"
 	    "  --json             with --once: print one JSON object instead\n"
 	    "  -c, --config FILE  configuration file (default %s)\n"
+	    "  --state FILE       state file (default: state_file, else %s)\n"
+	    "  --from-start       with no saved position, read logs from their start\n"
 	    "  --help             this text\n"
 	    "  --version          the version\n"
 	    "\n"
 	    "Configuration tokens (one per line, \"token value...\"):\n",
-	    PFS_DEF_CONFIG);
+	    PFS_DEF_CONFIG, PFS_DEF_STATE);
     pfs_config_usage(print_token, fp);
     fprintf(fp, "\nSee postfix-stats-agent(8) and doc/counters.md.\n");
 }
@@ -77,6 +81,8 @@ int     main(int argc, char **argv)
 {
     struct pfs_config cfg;
     const char *config_path = 0;
+    const char *state_path = 0;
+    int     from_start = 0;
     int     once = 0;
     int     json = 0;
     int     c;
@@ -96,6 +102,12 @@ int     main(int argc, char **argv)
 	case OPT_JSON:
 	    json = 1;
 	    break;
+	case OPT_STATE:
+	    state_path = optarg;
+	    break;
+	case OPT_FROM_START:
+	    from_start = 1;
+	    break;
 	case OPT_HELP:
 	    usage(stdout);
 	    return (0);
@@ -113,6 +125,12 @@ int     main(int argc, char **argv)
 	fprintf(stderr, "postfix-stats-agent: fatal: %s\n", err);
 	return (1);
     }
+    if (state_path) {
+	free(cfg.state_file);
+	cfg.state_file = pfs_strdup(state_path);
+    }
+    if (from_start)
+	cfg.from_start = 1;
     if (json && !once) {
 	fprintf(stderr, "postfix-stats-agent: --json goes with --once\n");
 	return (2);
