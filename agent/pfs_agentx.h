@@ -1,0 +1,47 @@
+#ifndef PFS_AGENTX_H
+#define PFS_AGENTX_H
+
+/*++
+ * NAME
+ *	pfs_agentx 3h
+ * SUMMARY
+ *	serve the counter store as POSTFIX-STATS-MIB through Net-SNMP
+ * SYNOPSIS
+ *	#include "pfs_agentx.h"
+ * DESCRIPTION
+ *	See pfs_agentx.c.
+ *--*/
+
+#include <stddef.h>
+#include <time.h>
+
+#include "pfs_follow.h"
+#include "pfs_stats.h"
+
+typedef struct PFS_AGENTX PFS_AGENTX;
+
+/*
+ * Where the agent group and the file table get what the store does not
+ * hold. The daemon passes the follower's functions; tests pass fakes.
+ */
+struct pfs_agentx_files {
+    size_t  (*count) (void *ctx);
+    void    (*status) (void *ctx, size_t i, struct pfs_follow_status *);
+    time_t  (*last_line) (void *ctx);
+    void   *ctx;
+};
+
+/* Between init_agent() and init_snmp(). */
+extern PFS_AGENTX *pfs_agentx_create(PFS_STATS *, const struct pfs_agentx_files *);
+extern void pfs_agentx_free(PFS_AGENTX *);
+
+/* Mirror table rows the store gained since the last call. */
+extern void pfs_agentx_sync(PFS_AGENTX *);
+
+/* The counters started from zero now (no usable saved state). */
+extern void pfs_agentx_discontinuity(PFS_AGENTX *);
+
+/* Rows served per table, for tests and debug logs. */
+extern size_t pfs_agentx_rows(const PFS_AGENTX *, int mib_table);
+
+#endif
