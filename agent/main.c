@@ -4,7 +4,11 @@
  * SUMMARY
  *	Postfix log counters as a Net-SNMP AgentX subagent
  * SYNOPSIS
+ *	postfix-stats-agent [-f] [-d] [-x AGENTX-SOCKET] [-c CONFIG] [LOGFILE...]
+ *
  *	postfix-stats-agent --once [--json] [-c CONFIG] FILE...
+ *
+ *	postfix-stats-agent --oids [-c CONFIG] [FILE...]
  * DESCRIPTION
  *	main() only parses the command line and hands over to the mode
  *	asked for; see postfix-stats-agent(8).
@@ -18,17 +22,23 @@
 #include <string.h>
 
 #include "pfs_config.h"
+#include "pfs_daemon.h"
 #include "pfs_log.h"
 #include "pfs_once.h"
 #include "pfs_util.h"
 
 enum {
     OPT_ONCE = 256, OPT_JSON, OPT_HELP, OPT_VERSION, OPT_STATE, OPT_FROM_START,
+    OPT_OIDS,
 };
 
 static const struct option long_opts[] = {
     {"once", no_argument, 0, OPT_ONCE},
     {"json", no_argument, 0, OPT_JSON},
+    {"oids", no_argument, 0, OPT_OIDS},
+    {"foreground", no_argument, 0, 'f'},
+    {"debug", no_argument, 0, 'd'},
+    {"agentx-socket", required_argument, 0, 'x'},
     {"config", required_argument, 0, 'c'},
     {"state", required_argument, 0, OPT_STATE},
     {"from-start", no_argument, 0, OPT_FROM_START},
@@ -49,15 +59,26 @@ static void print_token(const char *token, const char *arg, const char *help, vo
 static void usage(FILE *fp)
 {
     fprintf(fp,
-	    "Usage: postfix-stats-agent --once [--json] [-c CONFIG] FILE...\n"
+	    "Usage: postfix-stats-agent [-f] [-d] [-x AGENTX-SOCKET] [-c CONFIG] [LOGFILE...]\n"
+	    "       postfix-stats-agent --once [--json] [-c CONFIG] FILE...\n"
+	    "       postfix-stats-agent --oids [-c CONFIG] [FILE...]\n"
 	    "\n"
 	    "Count what the Postfix mail log says: messages received, sent,\n"
 	    "deferred, bounced and rejected, per transport and per reason.\n"
+	    "Without --once or --oids, follow the LOGFILEs (default: logfile in\n"
+	    "the configuration) and serve the counters to snmpd as an AgentX\n"
+	    "subagent (POSTFIX-STATS-MIB).\n"
 	    "\n"
 	    "Options:\n"
+	    "  -f, --foreground   stay in the foreground, log to standard error\n"
+	    "  -d, --debug        log debugging messages; implies -f\n"
+	    "  -x, --agentx-socket ADDRESS\n"
+	    "                     snmpd's AgentX socket (default: agentx_socket, else %s)\n"
 	    "  --once             read FILE... (\"-\" for standard input) to the end,\n"
 	    "                     print every counter as \"name value\" lines, exit\n"
 	    "  --json             with --once: print one JSON object instead\n"
+	    "  --oids             print \"COUNTER OBJECT OID\" for every MIB object;\n"
+	    "                     with FILE..., for every table row they produce\n"
 	    "  -c, --config FILE  configuration file (default %s)\n"
 	    "  --state FILE       state file (default: state_file, else %s)\n"
 	    "  --from-start       with no saved position, read logs from their start\n"
@@ -65,7 +86,7 @@ static void usage(FILE *fp)
 	    "  --version          the version\n"
 	    "\n"
 	    "Configuration tokens (one per line, \"token value...\"):\n",
-	    PFS_DEF_CONFIG, PFS_DEF_STATE);
+	    PFS_DEF_AGENTX, PFS_DEF_CONFIG, PFS_DEF_STATE);
     pfs_config_usage(print_token, fp);
     fprintf(fp, "\nSee postfix-stats-agent(8) and doc/counters.md.\n");
 }
@@ -83,7 +104,9 @@ int     main(int argc, char **argv)
     const char *config_path = 0;
     const char *state_path = 0;
     int     from_start = 0;
+    struct pfs_daemon_opts dopts;
     int     once = 0;
+    int     oids = 0;
     int     json = 0;
     int     c;
     char    err[1400];
@@ -91,10 +114,24 @@ int     main(int argc, char **argv)
 
     log_init("postfix-stats-agent", 1, 0);
     pfs_set_oom_handler(oom);
-    while ((c = getopt_long(argc, argv, "c:", long_opts, 0)) != -1) {
+    memset(&dopts, 0, sizeof(dopts));
+    while ((c = getopt_long(argc, argv, "c:dfx:", long_opts, 0)) != -1) {
 	switch (c) {
 	case 'c':
 	    config_path = optarg;
+	    break;
+	case 'd':
+	    dopts.debug = 1;
+	    dopts.foreground = 1;
+	    break;
+	case 'f':
+	    dopts.foreground = 1;
+	    break;
+	case 'x':
+	    dopts.agentx_socket = optarg;
+	    break;
+	case OPT_OIDS:
+	    oids = 1;
 	    break;
 	case OPT_ONCE:
 	    once = 1;
@@ -119,6 +156,22 @@ int     main(int argc, char **argv)
 	    return (2);
 	}
     }
+    if (once && oids) {
+	fprintf(stderr, "postfix-stats-agent: --once and --oids do not go together\n");
+	return (2);
+    }
+    if (!once && !oids) {
+	if (json) {
+	    fprintf(stderr, "postfix-stats-agent: --json goes with --once\n");
+	    return (2);
+	}
+	dopts.config_path = config_path;
+	dopts.state_file = state_path;
+	dopts.from_start = from_start;
+	dopts.logfiles = argv + optind;
+	dopts.nlogfiles = argc - optind;
+	return (pfs_daemon_run(&dopts));
+    }
     pfs_config_init(&cfg);
     if (pfs_config_load(&cfg, config_path ? config_path : PFS_DEF_CONFIG,
 			config_path != 0, err, sizeof(err)) < 0) {
@@ -135,9 +188,10 @@ int     main(int argc, char **argv)
 	fprintf(stderr, "postfix-stats-agent: --json goes with --once\n");
 	return (2);
     }
-    if (!once) {
-	fprintf(stderr, "postfix-stats-agent: daemon mode is not available yet; use --once\n");
-	return (2);
+    if (oids) {
+	status = pfs_oids_run(&cfg, argv + optind, argc - optind);
+	pfs_config_free(&cfg);
+	return (status);
     }
     if (optind >= argc) {
 	fprintf(stderr, "postfix-stats-agent: --once needs at least one FILE (\"-\" for standard input)\n");

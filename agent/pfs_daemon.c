@@ -1,0 +1,626 @@
+/*++
+ * NAME
+ *	pfs_daemon 3
+ * SUMMARY
+ *	the AgentX subagent daemon: event loop, signals, pid file
+ * SYNOPSIS
+ *	#include "pfs_daemon.h"
+ *
+ *	int	pfs_daemon_run(opts)
+ *
+ *	int	pfs_oids_run(cfg, files, nfiles)
+ * DESCRIPTION
+ *	pfs_daemon_run() is postfix-stats-agent without --once: it loads the
+ *	configuration (the command line wins over the file), detaches
+ *	unless told to stay in the foreground, restores the saved state,
+ *	follows the log files, and serves the counters to snmpd over AgentX
+ *	until SIGTERM or SIGINT.
+ *
+ *	Everything runs on one thread, in Net-SNMP's event loop
+ *	(agent_check_and_process()): the follower's inotify descriptor and
+ *	a self-pipe for signals are registered with register_readfd(), the
+ *	follower's poll and the state save are snmp_alarm timers, and
+ *	Net-SNMP's own AgentX ping alarm reconnects to snmpd when it comes
+ *	back. While snmpd is away the lines are still read and counted; the
+ *	registrations are replayed on reconnection, so nothing is lost. When
+ *	the follower has more to read than one budget allows, the loop polls
+ *	without blocking until it has caught up, answering requests in
+ *	between.
+ *
+ *	Net-SNMP is kept quiet and self-contained: no MIB files are loaded
+ *	(MIBS is emptied), none of its configuration files are read, no
+ *	persistent state is written; the AgentX socket, ping interval and
+ *	timeouts are set directly, after init_agent(), which resets them.
+ *	The library's messages go through our log (SNMP_CALLBACK_LOGGING),
+ *	with repeats of the same message folded.
+ *
+ *	SIGHUP reopens the log (syslog) and the followed files and reloads
+ *	the configuration file. A file that does not load is reported and
+ *	the running configuration stays. Of a new configuration, the save
+ *	interval applies at once and the ping interval at the next
+ *	connection to snmpd; a change to anything else (log files, socket,
+ *	ignore lists, table caps, state file, ...) is reported as needing a
+ *	restart. SIGTERM and SIGINT save the state and exit with status 0.
+ *
+ *	In daemon mode the parent process waits until the child has set
+ *	everything up, so its exit status tells whether the daemon started.
+ *	The pid file is locked while the daemon runs; a second daemon with
+ *	the same pid file refuses to start.
+ *
+ *	pfs_oids_run() is --oids: it prints pfs_mib_print_oids(), after
+ *	reading FILE... as --once would when files are named.
+ * DIAGNOSTICS
+ *	Problems at startup are fatal and go to standard error (and to
+ *	syslog once detached). Problems while running (a state file that
+ *	cannot be written, a bad configuration on SIGHUP) are logged and the
+ *	daemon carries on.
+ * SECURITY
+ *	Needs no privileges: read access to the logs, write access to the
+ *	state file's directory, and access to snmpd's AgentX socket.
+ *--*/
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#include "pfs_agentx.h"
+#include "pfs_daemon.h"
+#include "pfs_follow.h"
+#include "pfs_log.h"
+#include "pfs_mib.h"
+#include "pfs_once.h"
+#include "pfs_state.h"
+#include "pfs_util.h"
+
+#define APP_NAME	"postfix-stats-agent"
+
+/* AgentX request timeout and retries: the ping blocks the loop this long. */
+#define AGENTX_TIMEOUT_US	(1000L * 1000L)
+#define AGENTX_RETRIES		1
+
+/* Library messages repeated within this many seconds are folded. */
+#define LOG_FOLD_SECONDS	600
+
+struct daemon {
+    const struct pfs_daemon_opts *opts;
+    struct pfs_config cfg;
+    const char *state_path;
+    PFS_STATS *st;
+    PFS_PARSER *parser;
+    PFS_FOLLOW *follow;
+    PFS_AGENTX *ax;
+    unsigned poll_alarm;
+    unsigned save_alarm;
+    int     save_failing;		/* a save failed; logged once */
+    int     pidfd;
+    char   *pidfile;
+};
+
+static int sig_pipe[2] = {-1, -1};
+static volatile sig_atomic_t got_term;
+static volatile sig_atomic_t got_hup;
+
+/* Folding of repeated library messages. */
+static char last_msg[512];
+static int last_pri;
+static unsigned last_repeats;
+static time_t last_time;
+
+/* on_signal - note the signal and wake the loop */
+
+static void on_signal(int sig)
+{
+    int     saved = errno;
+    char    c = 0;
+
+    if (sig == SIGHUP)
+	got_hup = 1;
+    else
+	got_term = 1;
+    if (sig_pipe[1] >= 0 && write(sig_pipe[1], &c, 1) < 0) {
+	/* Full pipe: the loop wakes up anyway. */
+    }
+    errno = saved;
+}
+
+/* on_sig_pipe - drain the self-pipe; the loop acts on the flags */
+
+static void on_sig_pipe(int fd, void *ctx)
+{
+    char    buf[64];
+
+    (void) ctx;
+    while (read(fd, buf, sizeof(buf)) > 0)
+	 /* void */ ;
+}
+
+/* snmp_log_bridge - Net-SNMP's messages into our log */
+
+static int snmp_log_bridge(int major, int minor, void *serverarg, void *clientarg)
+{
+    const struct snmp_log_message *m = serverarg;
+    char    buf[sizeof(last_msg)];
+    size_t  len;
+    time_t  now = time(0);
+
+    (void) major;
+    (void) minor;
+    (void) clientarg;
+    if (m == 0 || m->msg == 0)
+	return (0);
+    snprintf(buf, sizeof(buf), "%s", m->msg);
+    len = strlen(buf);
+    while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+	buf[--len] = 0;
+    if (len == 0)
+	return (0);
+    if (m->priority == last_pri && strcmp(buf, last_msg) == 0
+	&& now - last_time < LOG_FOLD_SECONDS) {
+	last_repeats++;
+	return (0);
+    }
+    if (last_repeats > 0)
+	log_msg(last_pri, "snmp: last message repeated %u times", last_repeats);
+    log_msg(m->priority, "snmp: %s", buf);
+    snprintf(last_msg, sizeof(last_msg), "%s", buf);
+    last_pri = m->priority;
+    last_repeats = 0;
+    last_time = now;
+    return (0);
+}
+
+/* files_count - pfs_agentx_files glue */
+
+static size_t files_count(void *ctx)
+{
+    return (pfs_follow_count(((struct daemon *) ctx)->follow));
+}
+
+/* files_status - pfs_agentx_files glue */
+
+static void files_status(void *ctx, size_t i, struct pfs_follow_status *fs)
+{
+    pfs_follow_status(((struct daemon *) ctx)->follow, i, fs);
+}
+
+/* files_last_line - pfs_agentx_files glue */
+
+static time_t files_last_line(void *ctx)
+{
+    return (pfs_follow_last_line(((struct daemon *) ctx)->follow));
+}
+
+/* save_state - write the state file; complain once per failure streak */
+
+static void save_state(struct daemon *d)
+{
+    char    err[1024];
+
+    if (pfs_state_save(d->state_path, d->st, d->parser, d->follow, err,
+		       sizeof(err)) < 0) {
+	if (!d->save_failing)
+	    log_warnx("cannot save the state: %s", err);
+	d->save_failing = 1;
+	return;
+    }
+    if (d->save_failing)
+	log_info("state saved again to %s", d->state_path);
+    d->save_failing = 0;
+}
+
+/* on_follow_fd - inotify says something changed */
+
+static void on_follow_fd(int fd, void *ctx)
+{
+    struct daemon *d = ctx;
+
+    (void) fd;
+    pfs_follow_event(d->follow);
+    pfs_agentx_sync(d->ax);
+}
+
+/* on_poll - the follower's timer */
+
+static void on_poll(unsigned reg, void *ctx)
+{
+    struct daemon *d = ctx;
+
+    (void) reg;
+    pfs_follow_poll(d->follow);
+    pfs_agentx_sync(d->ax);
+}
+
+/* on_save - the save timer */
+
+static void on_save(unsigned reg, void *ctx)
+{
+    (void) reg;
+    save_state((struct daemon *) ctx);
+}
+
+/* apply_opts - the command line over a loaded configuration */
+
+static void apply_opts(struct pfs_config *cfg, const struct pfs_daemon_opts *o)
+{
+    int     i;
+
+    if (o->nlogfiles > 0) {
+	pfs_strlist_free(&cfg->logfiles);
+	for (i = 0; i < o->nlogfiles; i++)
+	    pfs_strlist_add(&cfg->logfiles, o->logfiles[i]);
+    }
+    if (o->agentx_socket) {
+	free(cfg->agentx_socket);
+	cfg->agentx_socket = pfs_strdup(o->agentx_socket);
+    }
+    if (o->state_file) {
+	free(cfg->state_file);
+	cfg->state_file = pfs_strdup(o->state_file);
+    }
+    if (o->from_start)
+	cfg->from_start = 1;
+}
+
+/* load_config - file, defaults and command line; -1 with err */
+
+static int load_config(struct pfs_config *cfg, const struct pfs_daemon_opts *o,
+		               char *err, size_t errlen)
+{
+    pfs_config_init(cfg);
+    if (pfs_config_load(cfg, o->config_path ? o->config_path : PFS_DEF_CONFIG,
+			o->config_path != 0, err, errlen) < 0) {
+	pfs_config_free(cfg);
+	return (-1);
+    }
+    apply_opts(cfg, o);
+    return (0);
+}
+
+/* same_str - NULL-safe string equality */
+
+static int same_str(const char *a, const char *b)
+{
+    return ((a == 0 && b == 0) || (a && b && strcmp(a, b) == 0));
+}
+
+/* same_list - string list equality */
+
+static int same_list(const struct pfs_strlist *a, const struct pfs_strlist *b)
+{
+    size_t  i;
+
+    if (a->n != b->n)
+	return (0);
+    for (i = 0; i < a->n; i++)
+	if (strcmp(a->v[i], b->v[i]) != 0)
+	    return (0);
+    return (1);
+}
+
+/* reload - SIGHUP */
+
+static void reload(struct daemon *d)
+{
+    struct pfs_config nc;
+    const struct pfs_config *oc = &d->cfg;
+    char    err[1400];
+    char    changed[300];
+    size_t  len = 0;
+    int     t;
+
+#define NOTE(cond, name) do { \
+	if (cond) \
+	    len += (size_t) snprintf(changed + len, len < sizeof(changed) ? \
+				     sizeof(changed) - len : 0, " %s", (name)); \
+    } while (0)
+
+    if (!d->opts->foreground)
+	log_to_syslog();			/* reopen */
+    pfs_follow_reopen(d->follow);
+    pfs_agentx_sync(d->ax);
+    if (load_config(&nc, d->opts, err, sizeof(err)) < 0) {
+	log_warnx("%s; keeping the running configuration", err);
+	return;
+    }
+    changed[0] = 0;
+    NOTE(!same_list(&nc.logfiles, &oc->logfiles), "logfile");
+    NOTE(!same_str(nc.agentx_socket, oc->agentx_socket), "agentx_socket");
+    NOTE(!same_list(&nc.ignore_clients, &oc->ignore_clients), "ignore_client");
+    NOTE(!same_list(&nc.ignore_relays, &oc->ignore_relays), "ignore_relay");
+    NOTE(nc.ignore_localhost != oc->ignore_localhost, "ignore_localhost");
+    for (t = 0; t < PFS_TABLE_COUNT; t++)
+	NOTE(nc.caps[t] != oc->caps[t], "max_*");
+    NOTE(nc.queue_cap != oc->queue_cap, "max_queue_ids");
+    NOTE(!same_str(nc.state_file, oc->state_file), "state_file");
+    NOTE(nc.poll_interval != oc->poll_interval, "poll_interval");
+    NOTE(nc.from_start != oc->from_start, "from_start");
+    NOTE(!same_str(nc.pidfile, oc->pidfile), "pidfile");
+#undef NOTE
+    if (changed[0])
+	log_warnx("reload: changes to%s take effect at the next restart", changed);
+    if (nc.save_interval != oc->save_interval) {
+	snmp_alarm_unregister(d->save_alarm);
+	d->save_alarm = snmp_alarm_register(nc.save_interval, SA_REPEAT, on_save, d);
+    }
+    netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
+		       NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, (int) nc.ping_interval);
+    /* Keep what the running parts were built from; take the rest. */
+    nc.logfiles = d->cfg.logfiles;
+    d->cfg.logfiles.v = 0;
+    d->cfg.logfiles.n = 0;
+    pfs_config_free(&d->cfg);
+    d->cfg = nc;
+    log_info("configuration reloaded from %s",
+	     d->opts->config_path ? d->opts->config_path : PFS_DEF_CONFIG);
+}
+
+/* write_pidfile - create, lock and fill the pid file */
+
+static void write_pidfile(struct daemon *d)
+{
+    char    buf[32];
+    int     n;
+
+    d->pidfile = pfs_strdup(d->cfg.pidfile ? d->cfg.pidfile : PFS_DEF_PIDFILE);
+    if ((d->pidfd = open(d->pidfile, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+	fatal("cannot open pid file %s", d->pidfile);
+    if (lockf(d->pidfd, F_TLOCK, 0) < 0) {
+	n = (int) read(d->pidfd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	fatalx("another postfix-stats-agent holds %s (pid %s)", d->pidfile,
+	       buf[0] ? buf : "unknown");
+    }
+    n = snprintf(buf, sizeof(buf), "%ld\n", (long) getpid());
+    if (ftruncate(d->pidfd, 0) < 0 || write(d->pidfd, buf, (size_t) n) != n)
+	fatal("cannot write pid file %s", d->pidfile);
+}
+
+/* detach - fork; the parent exits when the child reports success */
+
+static int detach(void)
+{
+    int     ready[2];
+    pid_t   pid;
+    char    c = 0;
+    ssize_t n;
+    int     fd;
+
+    if (pipe(ready) < 0)
+	fatal("pipe");
+    if ((pid = fork()) < 0)
+	fatal("fork");
+    if (pid > 0) {
+	close(ready[1]);
+	do {
+	    n = read(ready[0], &c, 1);
+	} while (n < 0 && errno == EINTR);
+	_exit(n == 1 && c == 'R' ? 0 : PFS_EXIT_FATAL);
+    }
+    close(ready[0]);
+    if (setsid() < 0)
+	fatal("setsid");
+    if (chdir("/") < 0)
+	fatal("chdir /");
+    if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+	dup2(fd, 0);
+	dup2(fd, 1);
+	if (fd > 1)
+	    close(fd);
+    }
+    /* stderr stays until startup is done: fatal errors still show. */
+    return (ready[1]);
+}
+
+/* detach_done - tell the parent we are up; let go of stderr */
+
+static void detach_done(int ready)
+{
+    int     fd;
+
+    if (ready < 0)
+	return;
+    log_to_syslog();
+    if (write(ready, "R", 1) != 1)
+	log_warn("cannot tell the parent process that startup is done");
+    close(ready);
+    if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+	dup2(fd, 2);
+	if (fd > 2)
+	    close(fd);
+    }
+}
+
+/* setup_signals - self-pipe and handlers without SA_RESTART */
+
+static void setup_signals(void)
+{
+    struct sigaction sa;
+    int     i;
+
+    if (pipe(sig_pipe) < 0)
+	fatal("pipe");
+    for (i = 0; i < 2; i++) {
+	fcntl(sig_pipe[i], F_SETFL, fcntl(sig_pipe[i], F_GETFL) | O_NONBLOCK);
+	fcntl(sig_pipe[i], F_SETFD, FD_CLOEXEC);
+    }
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, 0);
+    sigaction(SIGINT, &sa, 0);
+    sigaction(SIGHUP, &sa, 0);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, 0);
+}
+
+/* setup_snmp - Net-SNMP as a quiet AgentX subagent, MIB registered */
+
+static void setup_snmp(struct daemon *d, int state_loaded)
+{
+    struct pfs_agentx_files files = {files_count, files_status, files_last_line, d};
+
+    setenv("MIBS", "", 1);
+    snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
+			   snmp_log_bridge, 0);
+    snmp_enable_calllog();
+    netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+			   NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+			   NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+    netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET,
+			  d->cfg.agentx_socket ? d->cfg.agentx_socket : PFS_DEF_AGENTX);
+    if (init_agent(APP_NAME) != 0)
+	log_debug("agentx", "init_agent: no /dev/kmem (harmless)");
+    /* init_agent() set its defaults: ours go after it. */
+    netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
+		       NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, (int) d->cfg.ping_interval);
+    netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
+		       NETSNMP_DS_AGENT_AGENTX_TIMEOUT, AGENTX_TIMEOUT_US);
+    netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
+		       NETSNMP_DS_AGENT_AGENTX_RETRIES, AGENTX_RETRIES);
+    d->ax = pfs_agentx_create(d->st, &files);
+    if (!state_loaded)
+	pfs_agentx_discontinuity(d->ax);
+    /* Connects to snmpd, or arms the ping alarm to retry. */
+    init_snmp(APP_NAME);
+}
+
+/* pfs_daemon_run - the daemon */
+
+int     pfs_daemon_run(const struct pfs_daemon_opts *o)
+{
+    struct daemon d;
+    char    err[1400];
+    int     ready = -1;
+    int     fd;
+    enum pfs_state_result sr;
+
+    memset(&d, 0, sizeof(d));
+    d.opts = o;
+    d.pidfd = -1;
+    log_init(APP_NAME, 1, o->debug);
+    if (load_config(&d.cfg, o, err, sizeof(err)) < 0)
+	fatalx("%s", err);
+    if (d.cfg.logfiles.n == 0)
+	fatalx("no log file to follow: name one on the command line or "
+	       "with \"logfile\" in %s",
+	       o->config_path ? o->config_path : PFS_DEF_CONFIG);
+    d.state_path = d.cfg.state_file ? d.cfg.state_file : PFS_DEF_STATE;
+    if (!o->foreground) {
+	ready = detach();
+	write_pidfile(&d);
+    }
+    setup_signals();
+
+    d.parser = pfs_engine_create(&d.cfg, &d.st);
+    d.follow = pfs_follow_create(d.parser, d.cfg.logfiles.v, d.cfg.logfiles.n,
+				 d.cfg.poll_interval, d.cfg.from_start);
+    sr = pfs_state_load(d.state_path, d.st, d.parser, d.follow, err, sizeof(err));
+    switch (sr) {
+    case PFS_STATE_LOADED:
+	log_info("counters restored from %s", d.state_path);
+	break;
+    case PFS_STATE_ABSENT:
+	log_info("no saved state in %s: counting from zero", d.state_path);
+	break;
+    case PFS_STATE_BAD:
+	log_warnx("%s", err);
+	break;
+    }
+    pfs_follow_start(d.follow);
+    setup_snmp(&d, sr == PFS_STATE_LOADED);
+
+    if ((fd = pfs_follow_fd(d.follow)) >= 0)
+	register_readfd(fd, on_follow_fd, &d);
+    register_readfd(sig_pipe[0], on_sig_pipe, 0);
+    d.poll_alarm = snmp_alarm_register(pfs_follow_poll_interval(d.follow),
+				       SA_REPEAT, on_poll, &d);
+    d.save_alarm = snmp_alarm_register(d.cfg.save_interval, SA_REPEAT, on_save, &d);
+    pfs_agentx_sync(d.ax);
+    log_info("started: %zu log file(s), AgentX socket %s, ping every %u s",
+	     d.cfg.logfiles.n, d.cfg.agentx_socket ? d.cfg.agentx_socket : PFS_DEF_AGENTX,
+	     d.cfg.ping_interval);
+    detach_done(ready);
+
+    while (!got_term) {
+	int     backlog = pfs_follow_backlog(d.follow);
+
+	agent_check_and_process(backlog ? 0 : 1);
+	if (backlog && !got_term) {
+	    pfs_follow_poll(d.follow);
+	    pfs_agentx_sync(d.ax);
+	}
+	if (got_hup) {
+	    got_hup = 0;
+	    reload(&d);
+	}
+    }
+
+    log_info("shutting down");
+    save_state(&d);
+    if ((fd = pfs_follow_fd(d.follow)) >= 0)
+	unregister_readfd(fd);
+    unregister_readfd(sig_pipe[0]);
+    snmp_alarm_unregister(d.poll_alarm);
+    snmp_alarm_unregister(d.save_alarm);
+    pfs_agentx_free(d.ax);
+    snmp_shutdown(APP_NAME);
+    pfs_follow_free(d.follow);
+    pfs_parser_free(d.parser);
+    pfs_stats_free(d.st);
+    if (d.pidfile) {
+	unlink(d.pidfile);
+	close(d.pidfd);
+	free(d.pidfile);
+    }
+    pfs_config_free(&d.cfg);
+    return (0);
+}
+
+/* pfs_oids_run - the --oids listing */
+
+int     pfs_oids_run(const struct pfs_config *cfg, char **files, int nfiles)
+{
+    PFS_STATS *st = 0;
+    PFS_PARSER *p = 0;
+    int     status = 0;
+    int     fd;
+    int     i;
+
+    if (nfiles > 0) {
+	p = pfs_engine_create(cfg, &st);
+	for (i = 0; i < nfiles; i++) {
+	    if ((fd = open(files[i], O_RDONLY | O_CLOEXEC)) < 0) {
+		log_warn("cannot open log file %s", files[i]);
+		status = 1;
+		continue;
+	    }
+	    if (pfs_read_fd(fd, files[i], p, 1) < 0)
+		status = 1;
+	    close(fd);
+	}
+    }
+    if (status == 0 && pfs_mib_print_oids(stdout, st) < 0) {
+	log_warn("cannot write the list");
+	status = 1;
+    }
+    pfs_parser_free(p);
+    pfs_stats_free(st);
+    return (status);
+}
