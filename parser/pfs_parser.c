@@ -775,7 +775,7 @@ static int do_bounce(PFS_PARSER *p, struct line *ln)
     pfs_scalar_inc(p->stats, PFS_RECV_BOUNCE);
     pfs_table_add(p->stats, PFS_TBL_SOURCE, ln->src, PFS_SC_RECV, 1);
     pfs_scalar_inc(p->stats, kind.ptr[0] == 'n' ? PFS_BOUNCE_NDN :
-		   kind.ptr[2] == 'l' ? PFS_BOUNCE_DELAY : PFS_BOUNCE_SUCCESS);
+		   STR_EQ(kind, "delay") ? PFS_BOUNCE_DELAY : PFS_BOUNCE_SUCCESS);
     return (1);
 }
 
