@@ -70,7 +70,8 @@
     X(SMTPD_DISCONNECT, "^disconnect from ") \
     X(SMTPD_CLIENT, "^client=([^,\\s]+)(?:, sasl_method=[^,]*)?(?:, sasl_username=([^,]*))?") \
     X(ACTION, "^(reject|reject_warning|milter-reject|proxy-reject|hold|discard|" \
-		"milter-discard|milter-hold): ([A-Z][A-Z-]*)(?: from ([^:\\s]+(?::\\d+)?))?: " \
+		"milter-discard|milter-hold): ([A-Z][A-Z-]*)" \
+		"(?: from ([^\\s\\[]*\\[[^\\]]*\\](?::\\d+)?|[^:\\s]+(?::\\d+)?))?: " \
 		"(?:(\\d)\\d\\d )?(?:(\\d\\.\\d{1,3}\\.\\d{1,3}) )?(.*)$") \
     X(SMTPD_LOST, "^lost connection after ([A-Z-]+)(?: \\(\\d+ bytes\\))? from ") \
     X(SMTPD_TIMEOUT, "^timeout after ([A-Z-]+)(?: \\(\\d+ bytes\\))? from ") \
