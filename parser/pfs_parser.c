@@ -487,7 +487,8 @@ static int do_smtpd(PFS_PARSER *p, struct line *ln)
 {
     struct pfs_str client, user, stage;
 
-    if (ln->qid.len > 0 && match(p, PAT_SMTPD_CLIENT, ln->subj, ln->slen)) {
+    /* "NOQUEUE: client=" with a before-queue filter: nothing to follow. */
+    if (match(p, PAT_SMTPD_CLIENT, ln->subj, ln->slen)) {
 	cap(p, PAT_SMTPD_CLIENT, ln->subj, 1, &client);
 	cap(p, PAT_SMTPD_CLIENT, ln->subj, 2, &user);
 	if (ignored_peer(p, p->ignore_clients, p->n_ignore_clients, client)) {
