@@ -111,7 +111,8 @@
     X(DELIVERY_BENIGN, "^(?:host \\S+ said: |host \\S+ refused to talk to me|connect to |" \
 		"lost connection with |conversation with |enabling PIX workarounds|" \
 		"setting up TLS connection to|SSL_connect error to|Server certificate|" \
-		"certificate verification failed)") \
+		"certificate verification failed|" \
+		"(?:Anonymous|Trusted|Untrusted|Verified) TLS connection reused to )") \
     /* bounce */ \
     X(BOUNCE, "^(?:sender|postmaster) (non-delivery|delay|delivery status) notification: ") \
     /* postsuper */ \
