@@ -79,7 +79,8 @@
     X(TLS_TO, "^(?:Anonymous|Trusted|Untrusted|Verified) TLS connection established to ") \
     X(SASL_FAILED, "^\\S+: SASL \\S+ authentication failed") \
     X(SMTPD_BENIGN, "^(?:too many errors after|improper command pipelining after|" \
-		"filter: |redirect: |warn: |prepend: |proxy-accept: |discarding EHLO keywords|" \
+		"filter: |redirect: |warn: |info: |permit: |bcc: |prepend: |proxy-accept: |" \
+		"discarding EHLO keywords|" \
 		"setting up TLS connection from|SSL_accept error from|Client certificate|" \
 		"ETRN |abort: |Connection rate limit exceeded|Connection concurrency limit exceeded)") \
     /* postscreen */ \
