@@ -123,7 +123,7 @@
 		"(CLEAN|SPAMMY|SPAM|INFECTED|BANNED|BAD-HEADER|UNCHECKED|OVERSIZED|MTA-BLOCKED|OTHER)") \
     X(SPAMD, "^spamd: (clean message|identified spam) \\(") \
     X(CLAMD_FOUND, "^.*: (\\S+) FOUND$") \
-    X(CLAMAV_MILTER, "^Message \\S+ from .* infected by ") \
+    X(CLAMAV_MILTER, "^Message (?:\\S+ )?from .* infected by ") \
     X(RSPAMD, "\\(default: [TFS] \\((no action|greylist|add header|rewrite subject|soft reject|reject)\\): \\[") \
     /* reject reason classes, tried in this order */ \
     X(WHY_RBL, "blocked using |listed by |Service unavailable; client \\[") \
