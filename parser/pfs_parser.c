@@ -96,7 +96,8 @@
 		"BDAT without valid RCPT from)") \
     /* cleanup */ \
     X(CLEANUP_MSGID, "^(?:resent-)?message-id=") \
-    X(CLEANUP_ACTION, "^(reject|discard|hold|warning|redirect|filter|replace|prepend|info|strip|bcc|dunno): " \
+    X(CLEANUP_ACTION, "^(reject|discard|hold|warning|redirect|filter|replace|prepend|info|strip|bcc|dunno|" \
+		"pass): " \
 		"(header|body|content|end-of-message) .*?(?:: (\\d\\.\\d{1,3}\\.\\d{1,3})(?: .*)?)?$") \
     /* pickup */ \
     X(PICKUP, "^uid=\\d+ from=<([^>]*)>") \
