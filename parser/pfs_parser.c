@@ -1077,6 +1077,11 @@ static size_t source_row(PFS_PARSER *p, const struct pfs_syslog *h,
     if (p->src_valid && len == p->src_len && memcmp(key, p->src_key, len) == 0)
 	return (p->src_row);
     p->src_row = pfs_table_row(p->stats, PFS_TBL_SOURCE, key, len);
+    /* A source that found the table full counts in overflow:source per line. */
+    if (strcmp(pfs_table_key(p->stats, PFS_TBL_SOURCE, p->src_row), PFS_OTHER_KEY) == 0) {
+	p->src_valid = 0;
+	return (p->src_row);
+    }
     memcpy(p->src_key, key, len);
     p->src_len = len;
     p->src_valid = 1;
