@@ -104,6 +104,7 @@
 #define READ_CHUNK	(64 * 1024)
 #define READ_BUDGET	((uint64_t) 16 << 20)	/* per file and call */
 #define DEF_LINGER	30
+#define DEF_THROTTLE_MS	200
 #define MAX_DIRENTS	100000		/* entries looked at in a search */
 
 #define FILE_EVENTS	(IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVE_SELF \
@@ -122,6 +123,7 @@ struct stream {
     uint64_t fp_hash;
     unsigned fp_len;
     time_t  grew;			/* monotonic time of last growth */
+    long long modified_ms;		/* monotonic time of last IN_MODIFY */
     int     backlog;			/* budget ran out */
     PFS_LINEBUF lb;
 };
@@ -150,9 +152,11 @@ struct PFS_FOLLOW {
     size_t  n;
     unsigned poll_interval;
     unsigned linger;
+    unsigned throttle_ms;
     int     from_start;
     int     ifd;			/* inotify, -1: polling only */
     time_t  last_line;
+    uint64_t changes;			/* see pfs_follow_changes() */
     char   *buf;			/* READ_CHUNK */
 };
 
@@ -168,6 +172,16 @@ static time_t now_mono(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (ts.tv_sec);
+}
+
+/* now_ms - milliseconds on the monotonic clock */
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ((long long) ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
 /* feed_line - pfs_lines callback: one line to the parser */
@@ -300,15 +314,42 @@ static int wd_in_use(const PFS_FOLLOW *fw, const struct stream *except, int wd)
     return (0);
 }
 
-/* stream_watch - inotify watch on the file a name refers to */
+/* stream_watch - inotify watch on the open file (by name if no /proc) */
 
 static void stream_watch(struct pfs_file *f, struct stream *s, const char *name)
 {
-    if (f->fw->ifd < 0 || s->wd >= 0)
+    char    self[64];
+
+    if (f->fw->ifd < 0 || s->wd >= 0 || s->fd < 0)
 	return;
-    if ((s->wd = inotify_add_watch(f->fw->ifd, name, FILE_EVENTS)) < 0)
+    snprintf(self, sizeof(self), "/proc/self/fd/%d", s->fd);
+    if ((s->wd = inotify_add_watch(f->fw->ifd, self, FILE_EVENTS)) < 0
+	&& (s->wd = inotify_add_watch(f->fw->ifd, name, FILE_EVENTS)) < 0)
 	log_debug("follow", "cannot watch %s: %s (polling covers it)",
 		  name, strerror(errno));
+}
+
+/* stream_unwatch - drop the file's watch until the next poll */
+
+static void stream_unwatch(struct pfs_file *f, struct stream *s)
+{
+    if (s->wd < 0 || f->fw->ifd < 0)
+	return;
+    if (!wd_in_use(f->fw, s, s->wd))
+	(void) inotify_rm_watch(f->fw->ifd, s->wd);
+    s->wd = -1;
+}
+
+/* stream_throttle - a file written to all the time is left to the poll */
+
+static void stream_throttle(struct pfs_file *f, struct stream *s)
+{
+    long long now = now_ms();
+
+    if (s->fd >= 0 && f->fw->throttle_ms > 0
+	&& now - s->modified_ms < (long long) f->fw->throttle_ms)
+	stream_unwatch(f, s);
+    s->modified_ms = now;
 }
 
 /* stream_attach - take an open descriptor, position at offset */
@@ -326,6 +367,7 @@ static void stream_attach(struct pfs_file *f, struct stream *s, int fd,
     s->grew = now_mono();
     fp_update(s, (uint64_t) st->st_size);
     stream_watch(f, s, name);
+    f->fw->changes++;
 }
 
 /* stream_close - end a file; a last unfinished line is passed on */
@@ -340,6 +382,7 @@ static void stream_close(struct pfs_file *f, struct stream *s)
 	(void) inotify_rm_watch(f->fw->ifd, s->wd);
     close(s->fd);
     stream_init(f, s);
+    f->fw->changes++;
 }
 
 /* stream_read - read what was added, up to the budget (or all) */
@@ -374,6 +417,7 @@ static void stream_read(struct pfs_file *f, struct stream *s, uint64_t size,
 	pfs_lines_feed(&s->lb, fw->buf, (size_t) n);
     }
     if (done > 0) {
+	fw->changes++;
 	s->grew = now_mono();
 	if (s->fp_len < PFS_FOLLOW_FP_MAX)
 	    fp_update(s, s->offset);
@@ -537,6 +581,7 @@ static void retire_cur(struct pfs_file *f)
     f->old.lb.ctx = f;
     f->old.grew = now_mono();
     stream_init(f, &f->cur);
+    f->fw->changes++;
 }
 
 /* tail_start - position of the last line start, as tail -f would */
@@ -701,6 +746,7 @@ static void cur_truncated(struct pfs_file *f, uint64_t size)
     f->cur.fp_len = 0;
     f->cur.fp_hash = 0;
     f->rotations++;
+    f->fw->changes++;
 }
 
 /* cur_service - read the current file, noticing truncation */
@@ -774,6 +820,13 @@ static void file_service(struct pfs_file *f, int full)
     if (full || f->cur.fd < 0)
 	path_check(f);
     cur_service(f, full);
+    if (full) {
+	/* Re-arm watches dropped by stream_throttle(). */
+	if (f->cur.fd >= 0 && f->cur.wd < 0)
+	    stream_watch(f, &f->cur, f->path);
+	if (f->old.fd >= 0 && f->old.wd < 0)
+	    stream_watch(f, &f->old, f->path);
+    }
 }
 
 /* pfs_follow_create_flags - follower for n paths */
@@ -789,6 +842,7 @@ PFS_FOLLOW *pfs_follow_create_flags(PFS_PARSER *parser, char *const *paths, size
     fw->n = n;
     fw->poll_interval = poll_interval ? poll_interval : 1;
     fw->linger = DEF_LINGER;
+    fw->throttle_ms = DEF_THROTTLE_MS;
     fw->from_start = from_start;
     fw->buf = pfs_malloc(READ_CHUNK);
     fw->ifd = -1;
@@ -855,6 +909,13 @@ void    pfs_follow_set_linger(PFS_FOLLOW *fw, unsigned seconds)
     fw->linger = seconds;
 }
 
+/* pfs_follow_set_throttle - IN_MODIFY rate above which the poll reads */
+
+void    pfs_follow_set_throttle(PFS_FOLLOW *fw, unsigned ms)
+{
+    fw->throttle_ms = ms;
+}
+
 /* pfs_follow_start - open every path and read what is there */
 
 void    pfs_follow_start(PFS_FOLLOW *fw)
@@ -907,6 +968,11 @@ void    pfs_follow_reopen(PFS_FOLLOW *fw)
     pfs_follow_poll(fw);
 }
 
+#define T_READ		(1<<0)		/* read the open files */
+#define T_FULL		(1<<1)		/* also check the path */
+#define T_CUR_MOD	(1<<2)		/* IN_MODIFY on the current file */
+#define T_OLD_MOD	(1<<3)		/* IN_MODIFY on the rotated file */
+
 /* mark - note which files an inotify event concerns */
 
 static void mark(PFS_FOLLOW *fw, const struct inotify_event *ev, char *todo)
@@ -917,7 +983,7 @@ static void mark(PFS_FOLLOW *fw, const struct inotify_event *ev, char *todo)
 	struct pfs_file *f = fw->files + i;
 
 	if (ev->mask & IN_Q_OVERFLOW) {
-	    todo[i] = 2;
+	    todo[i] |= T_FULL;
 	    continue;
 	}
 	if (ev->mask & IN_IGNORED) {
@@ -932,17 +998,18 @@ static void mark(PFS_FOLLOW *fw, const struct inotify_event *ev, char *todo)
 	    continue;
 	}
 	if (f->cur.wd == ev->wd || f->old.wd == ev->wd) {
-	    if (todo[i] < 1)
-		todo[i] = 1;
+	    todo[i] |= T_READ;
+	    if (ev->mask & IN_MODIFY)
+		todo[i] |= f->cur.wd == ev->wd ? T_CUR_MOD : T_OLD_MOD;
 	    if (ev->mask & ~(IN_MODIFY | IN_CLOSE_WRITE))
-		todo[i] = 2;
+		todo[i] |= T_FULL;
 	}
 	if (ev->len > 0 && ((f->dir_wd == ev->wd && strcmp(ev->name, f->base) == 0)
 			    || (f->tdir_wd == ev->wd && f->tbase != 0
 				&& strcmp(ev->name, f->tbase) == 0)))
-	    todo[i] = 2;
+	    todo[i] |= T_FULL;
 	if (ev->len == 0 && (f->dir_wd == ev->wd || f->tdir_wd == ev->wd))
-	    todo[i] = 2;			/* the directory itself */
+	    todo[i] |= T_FULL;			/* the directory itself */
     }
 }
 
@@ -970,11 +1037,20 @@ void    pfs_follow_event(PFS_FOLLOW *fw)
 		ev = (const struct inotify_event *) p;
 		mark(fw, ev, todo);
 	    }
+	    if ((size_t) n < sizeof(buf) - sizeof(*ev) - NAME_MAX - 1)
+		break;				/* drained: skip the EAGAIN read */
 	}
     }
-    for (i = 0; i < fw->n; i++)
-	if (todo[i] || fw->files[i].cur.backlog || fw->files[i].old.backlog)
-	    file_service(fw->files + i, todo[i] == 2);
+    for (i = 0; i < fw->n; i++) {
+	struct pfs_file *f = fw->files + i;
+
+	if (todo[i] || f->cur.backlog || f->old.backlog)
+	    file_service(f, (todo[i] & T_FULL) != 0);
+	if ((todo[i] & T_CUR_MOD) && !(todo[i] & T_FULL))
+	    stream_throttle(f, &f->cur);
+	if ((todo[i] & T_OLD_MOD) && !(todo[i] & T_FULL))
+	    stream_throttle(f, &f->old);
+    }
     if (todo != todo_small)
 	free(todo);
 }
@@ -989,6 +1065,13 @@ int     pfs_follow_backlog(const PFS_FOLLOW *fw)
 	if (fw->files[i].cur.backlog || fw->files[i].old.backlog)
 	    return (1);
     return (0);
+}
+
+/* pfs_follow_changes - a number that moves when the state may have */
+
+uint64_t pfs_follow_changes(const PFS_FOLLOW *fw)
+{
+    return (fw->changes);
 }
 
 /* pfs_follow_count - number of paths */

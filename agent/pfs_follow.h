@@ -62,8 +62,23 @@ extern PFS_FOLLOW *pfs_follow_create_flags(PFS_PARSER *, char *const *paths,
 /* Seconds a rotated file stays open after it stopped growing (default 30). */
 extern void pfs_follow_set_linger(PFS_FOLLOW *, unsigned seconds);
 
+/*
+ * A file modified again less than ms after the last IN_MODIFY (default
+ * 200) loses its watch until the next pfs_follow_poll(), which reads it
+ * and re-arms: under steady traffic a few wake-ups a second instead of
+ * one per line, at the price of up to poll_interval of delay. 0: off.
+ */
+extern void pfs_follow_set_throttle(PFS_FOLLOW *, unsigned ms);
+
 /* Non-zero: a read budget ran out, call pfs_follow_poll() again soon. */
 extern int pfs_follow_backlog(const PFS_FOLLOW *);
+
+/*
+ * Changes whenever bytes were consumed or a file was opened, closed or
+ * rotated: what pfs_state_save() writes can only differ when this does,
+ * so a caller may skip saving (and its fsync wake-ups) when idle.
+ */
+extern uint64_t pfs_follow_changes(const PFS_FOLLOW *);
 
 /*
  * Positions, for pfs_state. A position is always at a line start, or, with

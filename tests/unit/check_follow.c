@@ -39,6 +39,7 @@ struct rig {
     size_t  n;
     int     from_start;
     int     flags;
+    unsigned throttle_ms;		/* 0 unless a test wants it */
     PFS_STATS *st;
     PFS_PARSER *p;
     PFS_FOLLOW *fw;
@@ -132,6 +133,7 @@ static enum pfs_state_result rig_up(struct rig *r, int load)
     r->p = pfs_parser_create(r->st, &opts, err, sizeof(err));
     ck_assert_msg(r->p != 0, "parser: %s", err);
     r->fw = pfs_follow_create_flags(r->p, r->paths, r->n, 1, r->from_start, r->flags);
+    pfs_follow_set_throttle(r->fw, r->throttle_ms);
     if (load)
 	res = pfs_state_load(r->state, r->st, r->p, r->fw, err, sizeof(err));
     pfs_follow_start(r->fw);
@@ -880,6 +882,41 @@ START_TEST(test_overlong_across_restart)
 }
 END_TEST
 
+/* A busy file loses its watch until the next poll, which re-arms it. */
+
+START_TEST(test_throttle)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    r.throttle_ms = 60000;
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put_sent(r.paths[0], 1);
+    pfs_follow_event(r.fw);			/* first: read at once */
+    ck_counter(&r, "sent:smtp", 1);
+    put_sent(r.paths[0], 1);
+    pfs_follow_event(r.fw);			/* again: read, then unwatched */
+    ck_counter(&r, "sent:smtp", 2);
+    put_sent(r.paths[0], 2);
+    pfs_follow_event(r.fw);			/* no event: left to the poll */
+    ck_counter(&r, "sent:smtp", 2);
+    pfs_follow_poll(r.fw);			/* read, watch re-armed */
+    ck_counter(&r, "sent:smtp", 4);
+    put_sent(r.paths[0], 1);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 5);
+    /* Rotation is still seen through the directory while unwatched. */
+    put_sent(r.paths[0], 1);
+    ck_assert_int_eq(rename(r.paths[0], path_in(&r, "mail.log.1")), 0);
+    put_sent(r.paths[0], 2);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 8);
+    rig_teardown(&r);
+}
+END_TEST
+
 /* follow_suite - every scenario */
 
 static Suite *follow_suite(void)
@@ -907,6 +944,7 @@ static Suite *follow_suite(void)
     tcase_add_test(tc, test_poll_fallback);
     tcase_add_test(tc, test_missing_file);
     tcase_add_test(tc, test_overlong_across_restart);
+    tcase_add_test(tc, test_throttle);
     suite_add_tcase(s, tc);
     return (s);
 }
