@@ -13,6 +13,12 @@
  *	(except "lines" and the per-source "source:*" cells, which every
  *	line moves and which cases may still name). So a case fails both
  *	when a line is not counted and when it moves something extra.
+ *
+ *	Lines are fed through pfs_lines, each followed by its newline as a
+ *	separate write, as a log follower would see them. A line is measured
+ *	with strlen(), except one listed in raw_lines[] (check_cases.h):
+ *	that one is fed with its full size, so a NUL byte inside it really
+ *	reaches the parser.
  *--*/
 
 #include <check.h>
@@ -35,6 +41,12 @@ struct pcase {
     const struct pfs_parser_opts *opts;
 };
 
+/* A line that holds NUL bytes: its text and its full size. */
+struct raw_line {
+    const char *ptr;
+    size_t  len;
+};
+
 #define LINES(...) (const char *const[]){__VA_ARGS__, 0}
 #define EXPECT(...) (const struct expect[]){__VA_ARGS__, {0, 0}}
 #define NONE (const struct expect[]){{0, 0}}
@@ -47,6 +59,18 @@ struct check_ctx {
     size_t  mlen;
     int     bad;
 };
+
+/* line_len - bytes of one case line */
+
+static size_t line_len(const char *line)
+{
+    size_t  i;
+
+    for (i = 0; i < sizeof(raw_lines) / sizeof(raw_lines[0]); i++)
+	if (raw_lines[i].ptr == line)
+	    return (raw_lines[i].len);
+    return (strlen(line));
+}
 
 /* find_expect - value a case wants for name, or -1 if unnamed */
 
@@ -117,7 +141,7 @@ START_TEST(test_case)
     ck_assert_msg(p != 0, "parser: %s", err);
     pfs_lines_init(&lb, feed, p);
     for (l = pc->lines; *l; l++) {
-	pfs_lines_feed(&lb, *l, strlen(*l));
+	pfs_lines_feed(&lb, *l, line_len(*l));
 	pfs_lines_feed(&lb, "\n", 1);
     }
     memset(&cc, 0, sizeof(cc));
