@@ -361,6 +361,10 @@ static void reload(struct daemon *d)
     nc.logfiles = d->cfg.logfiles;
     d->cfg.logfiles.v = 0;
     d->cfg.logfiles.n = 0;
+    /* d->state_path points into the running configuration: keep it. */
+    free(nc.state_file);
+    nc.state_file = d->cfg.state_file;
+    d->cfg.state_file = 0;
     pfs_config_free(&d->cfg);
     d->cfg = nc;
     log_info("configuration reloaded from %s",
