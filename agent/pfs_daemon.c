@@ -43,15 +43,17 @@
  *	restart. SIGTERM and SIGINT save the state and exit with status 0.
  *
  *	In daemon mode the parent process waits until the child has set
- *	everything up, so its exit status tells whether the daemon started.
+ *	everything up, so its exit status tells whether the daemon started;
+ *	the child logs to syslog from the moment it is detached.
  *	The pid file is locked while the daemon runs; a second daemon with
  *	the same pid file refuses to start.
  *
  *	pfs_oids_run() is --oids: it prints pfs_mib_print_oids(), after
  *	reading FILE... as --once would when files are named.
  * DIAGNOSTICS
- *	Problems at startup are fatal and go to standard error (and to
- *	syslog once detached). Problems while running (a state file that
+ *	Problems at startup are fatal; they go to standard error, or to
+ *	syslog once detached (the parent then says that the daemon did not
+ *	start). Problems while running (a state file that
  *	cannot be written, a bad configuration on SIGHUP) are logged and the
  *	daemon carries on.
  * SECURITY
@@ -371,6 +373,35 @@ static void reload(struct daemon *d)
 	     d->opts->config_path ? d->opts->config_path : PFS_DEF_CONFIG);
 }
 
+/* pidfile_busy - fatal if a running agent holds the pid file */
+
+static void pidfile_busy(const char *path, int fd, int how)
+{
+    char    buf[32];
+    int     n;
+
+    if (lockf(fd, how, 0) == 0)
+	return;
+    n = (int) pread(fd, buf, sizeof(buf) - 1, 0);
+    buf[n > 0 ? n : 0] = 0;
+    buf[strcspn(buf, "\n")] = 0;
+    fatalx("another postfix-stats-agent holds %s (pid %s)", path,
+	   buf[0] ? buf : "unknown");
+}
+
+/* check_pidfile - before detaching, so that the message reaches the user */
+
+static void check_pidfile(const struct pfs_config *cfg)
+{
+    const char *path = cfg->pidfile ? cfg->pidfile : PFS_DEF_PIDFILE;
+    int     fd;
+
+    if ((fd = open(path, O_RDWR | O_CLOEXEC)) < 0)
+	return;
+    pidfile_busy(path, fd, F_TEST);
+    close(fd);
+}
+
 /* write_pidfile - create, lock and fill the pid file */
 
 static void write_pidfile(struct daemon *d)
@@ -381,13 +412,7 @@ static void write_pidfile(struct daemon *d)
     d->pidfile = pfs_strdup(d->cfg.pidfile ? d->cfg.pidfile : PFS_DEF_PIDFILE);
     if ((d->pidfd = open(d->pidfile, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
 	fatal("cannot open pid file %s", d->pidfile);
-    if (lockf(d->pidfd, F_TLOCK, 0) < 0) {
-	n = (int) read(d->pidfd, buf, sizeof(buf) - 1);
-	buf[n > 0 ? n : 0] = 0;
-	buf[strcspn(buf, "\n")] = 0;
-	fatalx("another postfix-stats-agent holds %s (pid %s)", d->pidfile,
-	       buf[0] ? buf : "unknown");
-    }
+    pidfile_busy(d->pidfile, d->pidfd, F_TLOCK);
     n = snprintf(buf, sizeof(buf), "%ld\n", (long) getpid());
     if (ftruncate(d->pidfd, 0) < 0 || write(d->pidfd, buf, (size_t) n) != n)
 	fatal("cannot write pid file %s", d->pidfile);
@@ -412,7 +437,10 @@ static int detach(void)
 	do {
 	    n = read(ready[0], &c, 1);
 	} while (n < 0 && errno == EINTR);
-	_exit(n == 1 && c == 'R' ? 0 : PFS_EXIT_FATAL);
+	if (n == 1 && c == 'R')
+	    _exit(0);
+	fprintf(stderr, "%s: fatal: the daemon did not start; see syslog\n", APP_NAME);
+	_exit(PFS_EXIT_FATAL);
     }
     close(ready[0]);
     if (setsid() < 0)
@@ -422,30 +450,23 @@ static int detach(void)
     if ((fd = open("/dev/null", O_RDWR)) >= 0) {
 	dup2(fd, 0);
 	dup2(fd, 1);
-	if (fd > 1)
-	    close(fd);
-    }
-    /* stderr stays until startup is done: fatal errors still show. */
-    return (ready[1]);
-}
-
-/* detach_done - tell the parent we are up; let go of stderr */
-
-static void detach_done(int ready)
-{
-    int     fd;
-
-    if (ready < 0)
-	return;
-    log_to_syslog();
-    if (write(ready, "R", 1) != 1)
-	log_warn("cannot tell the parent process that startup is done");
-    close(ready);
-    if ((fd = open("/dev/null", O_RDWR)) >= 0) {
 	dup2(fd, 2);
 	if (fd > 2)
 	    close(fd);
     }
+    log_to_syslog();
+    return (ready[1]);
+}
+
+/* detach_done - tell the parent we are up */
+
+static void detach_done(int ready)
+{
+    if (ready < 0)
+	return;
+    if (write(ready, "R", 1) != 1)
+	log_warn("cannot tell the parent process that startup is done");
+    close(ready);
 }
 
 /* setup_signals - self-pipe and handlers without SA_RESTART */
@@ -527,6 +548,7 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
 	       o->config_path ? o->config_path : PFS_DEF_CONFIG);
     d.state_path = d.cfg.state_file ? d.cfg.state_file : PFS_DEF_STATE;
     if (!o->foreground) {
+	check_pidfile(&d.cfg);
 	ready = detach();
 	write_pidfile(&d);
     }
