@@ -12,7 +12,7 @@ set -eu
 
 what=${1:-test}
 build_pkgs="gcc make autoconf automake pkg-config libsnmp-dev libpcre2-dev libjansson-dev
- libsystemd-dev snmpd snmp"
+ libsystemd-dev snmpd snmp procps iproute2"
 test_pkgs="check snmptrapd smitools postfix mrtg clang libclang-rt-14-dev
  systemd-journal-remote valgrind"
 
