@@ -10,6 +10,13 @@
  *
  *	enum pfs_state_result pfs_state_load(path, stats, parser, follow,
  *					err, errlen)
+ *
+ *	int	pfs_state_save_cursor(path, stats, parser, follow, cursor,
+ *					err, errlen)
+ *
+ *	enum pfs_state_result pfs_state_load_cursor(path, stats, parser,
+ *					follow, cursor, cursor_len, found,
+ *					err, errlen)
  * DESCRIPTION
  *	pfs_state_save() writes one JSON object (jansson):
  * .nf
@@ -24,7 +31,8 @@
  *			  "fingerprint": "9c2f...", "fingerprint_bytes": 256 },
  *		       "rotated": { ... } } ],
  *	  "queue": [ { "source": "mx1/postfix", "qid": "3F2A41C0E5",
- *		       "origin": 1, "flags": 0, "account": "" } ] }
+ *		       "origin": 1, "flags": 0, "account": "" } ],
+ *	  "journal": { "cursor": "s=...;i=...;b=...;m=...;t=...;x=..." } }
  * .fi
  *
  *	Every counter is saved under its flat name (pfs_stats_visit). A file's
@@ -32,7 +40,8 @@
  *	"skipping", inside an overlong line already counted); "rotated" is
  *	there while a rotated file is still being read. "queue" holds the
  *	parser's messages in flight, oldest first, so that a message received
- *	before a restart and removed after it is counted once. Device and
+ *	before a restart and removed after it is counted once. "journal" is
+ *	there when the _cursor variants are given one (pfs_journal(3)). Device and
  *	inode numbers are stored as the two's complement of their 64 bits
  *	when they do not fit a signed integer.
  *
@@ -149,7 +158,8 @@ static json_t *pos_json(const struct pfs_follow_pos *pos)
 
 /* build - the whole state as JSON */
 
-static json_t *build(const PFS_STATS *stats, PFS_PARSER *parser, const PFS_FOLLOW *fw)
+static json_t *build(const PFS_STATS *stats, PFS_PARSER *parser, const PFS_FOLLOW *fw,
+		            const char *cursor)
 {
     json_t *root = json_object();
     json_t *counters = json_object();
@@ -189,7 +199,9 @@ static json_t *build(const PFS_STATS *stats, PFS_PARSER *parser, const PFS_FOLLO
 	|| json_object_set_new(root, "saved", json_integer((json_int_t) time(0))) < 0
 	|| json_object_set_new(root, "counters", counters) < 0
 	|| json_object_set_new(root, "files", files) < 0
-	|| json_object_set_new(root, "queue", qc.array) < 0)
+	|| json_object_set_new(root, "queue", qc.array) < 0
+	|| (cursor != 0 && json_object_set_new(root, "journal",
+			  json_pack("{s:s}", "cursor", cursor)) < 0))
 	fatalx("out of memory saving the state");
     return (root);
 }
@@ -240,7 +252,16 @@ static int sync_dir(const char *path)
 int     pfs_state_save(const char *path, const PFS_STATS *stats, PFS_PARSER *parser,
 		               const PFS_FOLLOW *fw, char *err, size_t errlen)
 {
-    json_t *root = build(stats, parser, fw);
+    return (pfs_state_save_cursor(path, stats, parser, fw, 0, err, errlen));
+}
+
+/* pfs_state_save_cursor - write the state atomically, journal cursor too */
+
+int     pfs_state_save_cursor(const char *path, const PFS_STATS *stats,
+			              PFS_PARSER *parser, const PFS_FOLLOW *fw,
+			              const char *cursor, char *err, size_t errlen)
+{
+    json_t *root = build(stats, parser, fw, cursor);
     char   *text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
     size_t  plen = strlen(path);
     char   *tmp = pfs_malloc(plen + 8);
@@ -386,6 +407,12 @@ static int check(const json_t *root, char *err, size_t errlen, const char *path)
 	    return (-1);
 	}
     }
+    if ((v = json_object_get(root, "journal")) != 0
+	&& (!json_is_object(v) || (key = json_string_value(json_object_get(v, "cursor"))) == 0
+	    || strlen(key) > PFS_STATE_CURSOR_MAX)) {
+	seterr(err, errlen, "state file %s: the journal cursor is malformed", path);
+	return (-1);
+    }
     json_array_foreach(queue, i, v) {
 	uint64_t origin, flags;
 	const char *s;
@@ -481,12 +508,25 @@ enum pfs_state_result pfs_state_load(const char *path, PFS_STATS *stats,
 			               PFS_PARSER *parser, PFS_FOLLOW *fw,
 				             char *err, size_t errlen)
 {
+    return (pfs_state_load_cursor(path, stats, parser, fw, 0, 0, 0, err, errlen));
+}
+
+/* pfs_state_load_cursor - restore, journal cursor too */
+
+enum pfs_state_result pfs_state_load_cursor(const char *path, PFS_STATS *stats,
+			               PFS_PARSER *parser, PFS_FOLLOW *fw,
+				             char *cursor, size_t cursor_len,
+				             int *cursor_found, char *err, size_t errlen)
+{
+    const char *saved_cursor;
     json_error_t jerr;
     json_t *root;
     struct stat st;
     int     fd;
     size_t  elen;
 
+    if (cursor_found)
+	*cursor_found = 0;
     if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
 	if (errno == ENOENT) {
 	    seterr(err, errlen, "no state file %s: first start", path);
@@ -512,6 +552,13 @@ enum pfs_state_result pfs_state_load(const char *path, PFS_STATS *stats,
 	goto bad;
     }
     apply(root, stats, parser, fw, path);
+    saved_cursor = json_string_value(json_object_get(json_object_get(root, "journal"),
+						     "cursor"));
+    if (cursor_found)
+	*cursor_found = saved_cursor != 0 && cursor != 0
+	    && strlen(saved_cursor) < cursor_len;
+    if (cursor_found && *cursor_found)
+	strcpy(cursor, saved_cursor);
     json_decref(root);
     seterr(err, errlen, "state restored from %s", path);
     return (PFS_STATE_LOADED);

@@ -32,4 +32,20 @@ extern int pfs_state_save(const char *path, const PFS_STATS *, PFS_PARSER *,
 extern enum pfs_state_result pfs_state_load(const char *path, PFS_STATS *,
 			             PFS_PARSER *, PFS_FOLLOW *, char *err, size_t errlen);
 
+/*
+ * The same with the systemd journal's cursor (pfs_journal_cursor()):
+ * NULL saves none. On load, *cursor_found says whether a cursor was
+ * saved, and cursor (at least PFS_STATE_CURSOR_MAX + 1 bytes) receives it;
+ * "" is a valid cursor: the journal was empty.
+ */
+#define PFS_STATE_CURSOR_MAX	512
+
+extern int pfs_state_save_cursor(const char *path, const PFS_STATS *, PFS_PARSER *,
+			             const PFS_FOLLOW *, const char *journal_cursor,
+				          char *err, size_t errlen);
+extern enum pfs_state_result pfs_state_load_cursor(const char *path, PFS_STATS *,
+			             PFS_PARSER *, PFS_FOLLOW *, char *cursor,
+				             size_t cursor_len, int *cursor_found,
+				             char *err, size_t errlen);
+
 #endif

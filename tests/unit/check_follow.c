@@ -16,6 +16,11 @@
  *	The restart test cuts tests/data/postfix-e2e.log at arbitrary byte
  *	offsets (inside lines too), restarts from the state file at each cut,
  *	and compares every counter with tests/data/postfix-e2e.expected.
+ *
+ *	The journal tests write journal files without journald: entries in
+ *	journal export format go through systemd-journal-remote (found in
+ *	$JOURNAL_REMOTE, or the usual places). Without it, or without
+ *	libsystemd, they are left out, and the run says so.
  *--*/
 
 #include <check.h>
@@ -28,7 +33,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "pfs_follow.h"
+#include "pfs_journal.h"
 #include "pfs_log.h"
 #include "pfs_state.h"
 
@@ -917,6 +924,175 @@ START_TEST(test_throttle)
 }
 END_TEST
 
+#ifdef HAVE_LIBSYSTEMD
+
+struct jentry {
+    const char *ident;
+    const char *msg;
+};
+
+static unsigned long long jseq;
+
+/* journal_remote - path of systemd-journal-remote, or 0 */
+
+static const char *journal_remote(void)
+{
+    static const char *const where[] = {
+	"/usr/lib/systemd/systemd-journal-remote", "/lib/systemd/systemd-journal-remote",
+    };
+    const char *env = getenv("JOURNAL_REMOTE");
+    size_t  i;
+
+    if (env && *env && access(env, X_OK) == 0)
+	return (env);
+    for (i = 0; i < sizeof(where) / sizeof(where[0]); i++)
+	if (access(where[i], X_OK) == 0)
+	    return (where[i]);
+    return (0);
+}
+
+/* put_journal - append entries to DIR/system.journal via export format */
+
+static void put_journal(const struct rig *r, const struct jentry *e, size_t n)
+{
+    char    cmd[3 * PATH_MAX];
+    FILE   *fp;
+    size_t  i;
+
+    ck_assert_ptr_nonnull(fp = fopen(path_in(r, "in.export"), "w"));
+    for (i = 0; i < n; i++, jseq++)
+	fprintf(fp, "__REALTIME_TIMESTAMP=%llu\n__MONOTONIC_TIMESTAMP=%llu\n"
+		"_BOOT_ID=0123456789abcdef0123456789abcdef\n_HOSTNAME=mx1\n"
+		"SYSLOG_IDENTIFIER=%s\nSYSLOG_PID=%llu\n_PID=%llu\nPRIORITY=6\n"
+		"MESSAGE=%s\n\n", 1700000000000000ULL + jseq * 1000, 1000000 + jseq,
+		e[i].ident, 1000 + jseq, 1000 + jseq, e[i].msg);
+    ck_assert_int_eq(fclose(fp), 0);
+    snprintf(cmd, sizeof(cmd), "'%s' --output='%s' - < '%s' 2>/dev/null",
+	     journal_remote(), path_in(r, "journal/system.journal"),
+	     path_in(r, "in.export"));
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+#define SENT_MSG "3F2A41C0E5: to=<bob@example.net>, relay=mx.example.net" \
+	"[198.51.100.7]:25, delay=0.52, delays=0.01/0.01/0.2/0.3, dsn=2.0.0, " \
+	"status=sent (250 2.0.0 Ok)"
+
+static const struct jentry jmix[] = {
+    {"postfix/smtp", SENT_MSG},
+    {"sshd", "Accepted publickey for root from 192.0.2.1 port 22"},
+    {"postfix/qmgr", "3F2A41C0E5: removed"},
+    {"postfix-out/smtp", SENT_MSG},
+    {"postfixnot/smtp", SENT_MSG},
+    {"postfix/lmtp", "4B1A11C0E6: to=<carol@example.org>, relay=127.0.0.1[127.0.0.1]:24, "
+    "delay=0.1, delays=0.01/0/0.04/0.05, dsn=2.0.0, status=sent (250 2.0.0 Ok)"},
+};
+
+/* jopen - a journal reader on the rig's journal directory */
+
+static PFS_JOURNAL *jopen(struct rig *r, const char *const *names, size_t n, int from_start)
+{
+    char    err[512];
+    PFS_JOURNAL *jr = pfs_journal_create(r->p, path_in(r, "journal"), names, n,
+					 from_start, err, sizeof(err));
+
+    ck_assert_msg(jr != 0, "%s", err);
+    return (jr);
+}
+
+/* Entries of postfix/...: a syslog line each; others ignored. */
+
+START_TEST(test_journal_read)
+{
+    static const char *const names[] = {"mail.log"};
+    static const char *const two[] = {"postfix", "postfix-out"};
+    struct rig r;
+    PFS_JOURNAL *jr;
+
+    rig_setup(&r, 1, names, 0, 0);
+    ck_assert_int_eq(mkdir(path_in(&r, "journal"), 0755), 0);
+    rig_up(&r, 0);
+    put_journal(&r, jmix, 6);
+    jr = jopen(&r, 0, 0, 1);
+    pfs_journal_start(jr);
+    ck_counter(&r, "lines", 3);
+    ck_counter(&r, "lines:unmatched", 0);
+    ck_counter(&r, "sent:smtp", 1);
+    ck_counter(&r, "sent:lmtp", 1);
+    ck_counter(&r, "source:mx1/postfix:lines", 3);
+    ck_assert_uint_eq(pfs_journal_lines(jr), 3);
+    pfs_journal_free(jr);
+    rig_down(&r);
+
+    /* Two names; first start without from_start: only new entries. */
+    rig_up(&r, 0);
+    jr = jopen(&r, two, 2, 0);
+    pfs_journal_start(jr);
+    ck_counter(&r, "lines", 0);
+    ck_assert_int_ge(pfs_journal_fd(jr), 0);
+    put_journal(&r, jmix, 6);
+    pfs_journal_event(jr);
+    ck_counter(&r, "lines", 4);
+    ck_counter(&r, "sent:smtp", 2);
+    ck_counter(&r, "source:mx1/postfix-out:lines", 1);
+    pfs_journal_free(jr);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* The cursor is saved with the state: a restart resumes exactly. */
+
+START_TEST(test_journal_restart)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+    PFS_JOURNAL *jr;
+    char    err[512], cursor[PFS_STATE_CURSOR_MAX + 1];
+    int     found;
+    int     i;
+
+    rig_setup(&r, 1, names, 0, 0);
+    ck_assert_int_eq(mkdir(path_in(&r, "journal"), 0755), 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    jr = jopen(&r, 0, 0, 0);
+    pfs_journal_start(jr);			/* empty journal */
+    ck_assert_str_eq(pfs_journal_cursor(jr), "");
+    ck_assert_int_eq(pfs_state_save_cursor(r.state, r.st, r.p, r.fw,
+				 pfs_journal_cursor(jr), err, sizeof(err)), 0);
+    pfs_journal_free(jr);
+    rig_down(&r);
+    put_journal(&r, jmix, 6);			/* while stopped */
+    for (i = 0; i < 3; i++) {
+	rig_up(&r, 0);
+	ck_assert_int_eq(pfs_state_load_cursor(r.state, r.st, r.p, r.fw, cursor,
+					       sizeof(cursor), &found, err, sizeof(err)),
+			 PFS_STATE_LOADED);
+	ck_assert_int_eq(found, 1);
+	jr = jopen(&r, 0, 0, 0);
+	pfs_journal_set_cursor(jr, cursor);
+	pfs_journal_start(jr);
+	ck_assert_uint_eq(counter(r.st, "lines"), 3 * (unsigned) (i + 1));
+	ck_assert_uint_eq(counter(r.st, "sent:smtp"), (unsigned) (i + 1));
+	ck_assert_str_ne(pfs_journal_cursor(jr), "");
+	ck_assert_int_eq(pfs_state_save_cursor(r.state, r.st, r.p, r.fw,
+				 pfs_journal_cursor(jr), err, sizeof(err)), 0);
+	pfs_journal_free(jr);
+	rig_down(&r);
+	put_journal(&r, jmix, 6);
+    }
+    /* A state file without a cursor says so. */
+    rig_up(&r, 0);
+    rig_save(&r);
+    ck_assert_int_eq(pfs_state_load_cursor(r.state, r.st, r.p, r.fw, cursor,
+					   sizeof(cursor), &found, err, sizeof(err)),
+		     PFS_STATE_LOADED);
+    ck_assert_int_eq(found, 0);
+    rig_teardown(&r);
+}
+END_TEST
+
+#endif
+
 /* follow_suite - every scenario */
 
 static Suite *follow_suite(void)
@@ -946,6 +1122,20 @@ static Suite *follow_suite(void)
     tcase_add_test(tc, test_overlong_across_restart);
     tcase_add_test(tc, test_throttle);
     suite_add_tcase(s, tc);
+#ifdef HAVE_LIBSYSTEMD
+    if (journal_remote() != 0) {
+	tc = tcase_create("journal");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_journal_read);
+	tcase_add_test(tc, test_journal_restart);
+	suite_add_tcase(s, tc);
+    } else {
+	fprintf(stderr, "check_follow: systemd-journal-remote not found: "
+		"journal tests left out\n");
+    }
+#else
+    fprintf(stderr, "check_follow: built without libsystemd: journal tests left out\n");
+#endif
     return (s);
 }
 
