@@ -69,7 +69,7 @@
     X(SMTPD_CONNECT, "^connect from ") \
     X(SMTPD_DISCONNECT, "^disconnect from ") \
     X(SMTPD_CLIENT, "^client=([^,\\s]+)(?:, sasl_method=[^,]*)?(?:, sasl_username=([^,]*))?") \
-    X(ACTION, "^(reject|reject_warning|milter-reject|proxy-reject|hold|discard|" \
+    X(ACTION, "^(reject|reject_warning|milter-reject|proxy-reject|hangup|hold|discard|" \
 		"milter-discard|milter-hold): ([A-Z][A-Z-]*)" \
 		"(?: from ([^\\s\\[]*\\[[^\\]]*\\](?::\\d+)?|[^:\\s]+(?::\\d+)?))?: " \
 		"(?:(\\d)\\d\\d )?(?:(\\d\\.\\d{1,3}\\.\\d{1,3}) )?(.*)$") \
@@ -467,10 +467,14 @@ static int do_action(PFS_PARSER *p, struct line *ln, int postscreen)
 	pfs_scalar_inc(p->stats, PFS_ACTION_DISCARD);
 	return (1);
     }
-    /* reject, milter-reject, proxy-reject */
+    /*
+     * reject, milter-reject, proxy-reject, hangup. A reject without any
+     * code ("too many connections", "all server ports busy") is answered
+     * with 421 by postscreen and smtpd: count it as 4xx.
+     */
     if (klass.len == 0 && code.len > 0)
 	klass = code;				/* "5.7.1" without "550" */
-    if (klass.len > 0 && klass.ptr[0] == '4')
+    if (klass.len == 0 || klass.ptr[0] == '4')
 	pfs_scalar_inc(p->stats, PFS_SMTPD_4XX);
     else
 	pfs_scalar_inc(p->stats, PFS_SMTPD_5XX);
@@ -635,6 +639,8 @@ static int do_pickup(PFS_PARSER *p, struct line *ln)
     return (0);
 }
 
+static int do_delivery(PFS_PARSER *, struct line *);
+
 /* do_qmgr - qmgr lines */
 
 static int do_qmgr(PFS_PARSER *p, struct line *ln)
@@ -668,6 +674,9 @@ static int do_qmgr(PFS_PARSER *p, struct line *ln)
 	forget_msg(p, ln);
 	return (1);
     }
+    /* qmgr's own status lines: "relay=none, ... (mail transport unavailable)" */
+    if (match(p, PAT_DELIVERY, ln->subj, ln->slen))
+	return (do_delivery(p, ln));
     if (match(p, PAT_QMGR_EXPIRED, ln->subj, ln->slen)) {
 	pfs_scalar_inc(p->stats, PFS_EXPIRED);
 	memset(&ev, 0, sizeof(ev));

@@ -15,12 +15,12 @@
  *	the newline, and points the result's fields into the line:
  * .IP \(bu
  *	RFC 3164: "Nov 22 10:00:01 host tag[pid]: text" (day may be
- *	space-padded);
+ *	space- or zero-padded); Postfix's own maillog_file writes this
+ *	form too;
  * .IP \(bu
  *	RFC 3339: "2026-11-22T10:00:01.123456+01:00 host tag[pid]: text",
- *	as rsyslog's high-precision format and Postfix's maillog_file write
- *	it (with "Z", an offset, or no zone; "T" or a space between date
- *	and time);
+ *	as rsyslog's high-precision format writes it (with "Z", an
+ *	offset, or no zone; "T" or a space between date and time);
  * .IP \(bu
  *	either of the above without a host name.
  * .PP

@@ -1044,4 +1044,20 @@ static const struct pcase cases[] = {
 	      "Nov 22 11:05:04 mx1 postfix/qmgr[900]: 0A1B2C3D50: from=<alice@example.org>, size=300, nrcpt=1 (queue active)"),
 	EXPECT({"overflow:queue", 1}, {"recv", 2}, {"recv:smtp", 2}, {"bytes:recv", 500}),
     &queue2_opts},
+
+    /*
+     * Lines the first table left unmatched or misfiled.
+     */
+    {"qmgr's own status line: deferred:qmgr",
+	LINES("Nov 22 11:06:01 mx1 postfix/qmgr[900]: 1C2D3E4F5A: to=<bob@example.net>, relay=none, delay=3600, delays=3600/0/0/0, dsn=4.3.0, status=deferred (mail transport unavailable)"),
+	EXPECT({"deferred", 1}, {"deferred:qmgr", 1}, {"4xx:qmgr", 1}, {"dsn:4.3.0", 1}),
+    0},
+    {"postscreen reject without a code is a 421: smtpd:4xx",
+	LINES("Nov 22 11:06:02 mx1 postfix/postscreen[400]: NOQUEUE: reject: CONNECT from [192.0.2.77]:40123: too many connections"),
+	EXPECT({"smtpd:4xx", 1}, {"postscreen:reject", 1}, {"reject", 1}, {"reject:other", 1}),
+    0},
+    {"smtpd hangup action is a reject",
+	LINES("Nov 22 11:06:03 mx1 postfix/smtpd[1234]: NOQUEUE: hangup: RCPT from unknown[203.0.113.5]: 421 4.7.0 <x@example.com>: Recipient address rejected: go away; from=<spam@example.biz> to=<x@example.com> proto=ESMTP helo=<spam>"),
+	EXPECT({"smtpd:4xx", 1}, {"reject", 1}, {"reject:recipient", 1}, {"reject-dsn:4.7.0", 1}),
+    0},
 };
