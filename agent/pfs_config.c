@@ -39,7 +39,7 @@
 #include "pfs_parser.h"
 #include "pfs_util.h"
 
-enum type { T_STRING, T_LIST, T_BOOL, T_UINT, T_SIZE };
+enum type { T_STRING, T_LIST, T_BOOL, T_UINT, T_SIZE, T_LIMITS };
 
 struct token {
     const char *name;
@@ -85,6 +85,49 @@ static const struct token tokens[] = {
     "with no saved position, read logs from their start (default no)"},
     {"pidfile", T_STRING, OFF(pidfile), 0, 0, "PATH",
     "pid file in daemon mode (default " PFS_DEF_PIDFILE ")"},
+    /* Alerts: doc/alerts.md. */
+    {"account_tracking", T_BOOL, OFF(accounts), 0, 1, "yes|no",
+    "keep the per-account table (default yes; no for privacy)"},
+    {"max_accounts", T_SIZE, OFF(account_cap), 1, 10000000, "N",
+    "rows in the per-account table, least recently seen evicted (default 10000)"},
+    {"account_limit", T_UINT, OFF(account_limit), 0, 4000000000u, "N",
+    "recipients an account may relay outside per day (default 100)"},
+    {"account_limits", T_LIMITS, OFF(account_limits), 0, 4000000000u, "NAME=N...",
+    "per-account daily limits"},
+    {"inside_transport", T_LIST, OFF(inside_transports), 0, 0, "NAME...",
+    "smtp transports that deliver inside (not \"relayed outside\")"},
+    {"baseline_days", T_UINT, OFF(baseline_days), 2, 31, "N",
+    "days in the traffic baseline (default 15)"},
+    {"baseline_sigma", T_UINT, OFF(baseline_sigma), 1, 100, "K",
+    "deviations that make a traffic anomaly (default 2)"},
+    {"baseline_min_days", T_UINT, OFF(baseline_min_days), 2, 31, "N",
+    "complete days needed before anomalies are reported (default 7)"},
+    {"baseline_hourly", T_BOOL, OFF(baseline_hourly), 0, 1, "yes|no",
+    "also check each finished hour against the same hour (default yes)"},
+    {"filter_spam_low", T_UINT, OFF(filter_low[0]), 0, 100, "PERCENT",
+    "alert when the hour's spam share falls below (default 0: off)"},
+    {"filter_spam_high", T_UINT, OFF(filter_high[0]), 0, 100, "PERCENT",
+    "alert when the hour's spam share rises above (default 100: off)"},
+    {"filter_virus_low", T_UINT, OFF(filter_low[1]), 0, 100, "PERCENT",
+    "alert when the hour's virus share falls below (default 0: off)"},
+    {"filter_virus_high", T_UINT, OFF(filter_high[1]), 0, 100, "PERCENT",
+    "alert when the hour's virus share rises above (default 100: off)"},
+    {"filter_min_scanned", T_UINT, OFF(filter_min_scanned), 1, 1000000, "N",
+    "verdicts in the hour needed for a filter alert (default 20)"},
+    {"queue_monitor", T_BOOL, OFF(queue_monitor), 0, 1, "yes|no",
+    "read the mail queue with postqueue -j (default yes)"},
+    {"postqueue", T_STRING, OFF(postqueue), 0, 0, "PATH",
+    "the postqueue command (default " PFS_DEF_POSTQUEUE ")"},
+    {"queue_config_directory", T_STRING, OFF(queue_config_directory), 0, 0, "DIR",
+    "Postfix instance to watch: postqueue -c DIR (default: the default instance)"},
+    {"queue_directory", T_STRING, OFF(queue_directory), 0, 0, "DIR",
+    "Postfix queue_directory, to count the corrupt queue (default: not counted)"},
+    {"queue_refresh", T_UINT, OFF(queue_refresh), 1, 86400, "SECONDS",
+    "read the queue at most this often (default 60)"},
+    {"queue_age_short", T_UINT, OFF(queue_age[0]), 1, 100000000, "SECONDS",
+    "count queued messages older than this (default 3600)"},
+    {"queue_age_long", T_UINT, OFF(queue_age[1]), 1, 100000000, "SECONDS",
+    "and older than this (default 86400)"},
 };
 
 #define NTOKENS (sizeof(tokens) / sizeof(tokens[0]))
@@ -123,6 +166,19 @@ void    pfs_config_init(struct pfs_config *cfg)
     cfg->queue_cap = PFS_DEF_QUEUE_CAP;
     cfg->save_interval = 5;
     cfg->poll_interval = 1;
+    cfg->accounts = 1;
+    cfg->account_cap = 10000;
+    cfg->account_limit = 100;
+    cfg->baseline_days = 15;
+    cfg->baseline_sigma = 2;
+    cfg->baseline_min_days = 7;
+    cfg->baseline_hourly = 1;
+    cfg->filter_high[0] = cfg->filter_high[1] = 100;
+    cfg->filter_min_scanned = 20;
+    cfg->queue_monitor = 1;
+    cfg->queue_refresh = 60;
+    cfg->queue_age[0] = 3600;
+    cfg->queue_age[1] = 86400;
 }
 
 /* pfs_config_free - release */
@@ -136,6 +192,11 @@ void    pfs_config_free(struct pfs_config *cfg)
     pfs_strlist_free(&cfg->ignore_relays);
     free(cfg->state_file);
     free(cfg->pidfile);
+    pfs_strlist_free(&cfg->account_limits);
+    pfs_strlist_free(&cfg->inside_transports);
+    free(cfg->postqueue);
+    free(cfg->queue_config_directory);
+    free(cfg->queue_directory);
     memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -184,7 +245,7 @@ static int set_token(struct pfs_config *cfg, const struct token *tk, char **argv
 		 where, tk->name, tk->arg);
 	return (-1);
     }
-    if (tk->type != T_LIST && argc > 1) {
+    if (tk->type != T_LIST && tk->type != T_LIMITS && argc > 1) {
 	snprintf(err, errlen, "%s: too many values for %s: \"%.100s\" (expected %s)",
 		 where, tk->name, argv[1], tk->arg);
 	return (-1);
@@ -195,6 +256,21 @@ static int set_token(struct pfs_config *cfg, const struct token *tk, char **argv
 	*(char **) (base + tk->off) = pfs_strdup(argv[0]);
 	return (0);
     case T_LIST:
+	for (i = 0; i < argc; i++)
+	    pfs_strlist_add((struct pfs_strlist *) (base + tk->off), argv[i]);
+	return (0);
+    case T_LIMITS:
+	/* NAME=N: the name may hold "=", the number after the last one may not. */
+	for (i = 0; i < argc; i++) {
+	    const char *eq = strrchr(argv[i], '=');
+
+	    if (eq == 0 || eq == argv[i] || parse_number(eq + 1, tk->min, tk->max, &v) < 0) {
+		snprintf(err, errlen, "%s: bad value \"%.100s\" for %s: expected "
+			 "NAME=N, N from %lu to %lu", where, argv[i], tk->name,
+			 tk->min, tk->max);
+		return (-1);
+	    }
+	}
 	for (i = 0; i < argc; i++)
 	    pfs_strlist_add((struct pfs_strlist *) (base + tk->off), argv[i]);
 	return (0);

@@ -28,6 +28,7 @@
 #define PFS_DEF_PIDFILE		"/run/postfix-stats-agent.pid"
 #define PFS_DEF_AGENTX		"/var/agentx/master"
 #define PFS_DEF_LOGFILE		"/var/log/mail.log"
+#define PFS_DEF_POSTQUEUE	"/usr/sbin/postqueue"
 
 struct pfs_strlist {
     char  **v;
@@ -49,6 +50,25 @@ struct pfs_config {
     unsigned poll_interval;		/* seconds */
     int     from_start;			/* first start: read logs from the start */
     char   *pidfile;
+    /* Alerts (issue 5): pfs_events(3), pfs_queue(3), doc/alerts.md. */
+    int     accounts;			/* keep the per-account table */
+    size_t  account_cap;
+    unsigned account_limit;		/* recipients relayed outside per day */
+    struct pfs_strlist account_limits;	/* "NAME=N" overrides */
+    struct pfs_strlist inside_transports;	/* never "relayed outside" */
+    unsigned baseline_days;
+    unsigned baseline_sigma;
+    unsigned baseline_min_days;
+    int     baseline_hourly;
+    unsigned filter_low[2];		/* spam, virus: percent, 0 = off */
+    unsigned filter_high[2];		/* spam, virus: percent, 100 = off */
+    unsigned filter_min_scanned;
+    int     queue_monitor;
+    char   *postqueue;			/* path of postqueue(1) */
+    char   *queue_config_directory;	/* postqueue -c DIR, or NULL */
+    char   *queue_directory;		/* for the corrupt queue, or NULL */
+    unsigned queue_refresh;		/* seconds */
+    unsigned queue_age[2];		/* "older than" thresholds, seconds */
 };
 
 extern void pfs_config_init(struct pfs_config *);

@@ -1,0 +1,557 @@
+/*++
+ * NAME
+ *	pfs_baseline 3
+ * SUMMARY
+ *	daily traffic history, means, deviations and anomaly checks
+ * SYNOPSIS
+ *	#include "pfs_baseline.h"
+ *
+ *	PFS_BASELINE *pfs_baseline_create(opts)
+ *
+ *	void	pfs_baseline_set_callback(baseline, fn, ctx)
+ *
+ *	void	pfs_baseline_advance(baseline, when)
+ *
+ *	void	pfs_baseline_add(baseline, indicator, when)
+ *
+ *	void	pfs_baseline_info(baseline, indicator, info)
+ *
+ *	int	pfs_baseline_day(baseline, day, counts)
+ *
+ *	json_t	*pfs_baseline_save(baseline)
+ *
+ *	int	pfs_baseline_check(json, err, errlen)
+ *
+ *	void	pfs_baseline_load(baseline, json)
+ * DESCRIPTION
+ *	A history of PFS_BL_HISTORY days (today included) of six indicators:
+ *	received, sent, relayed (outside), rejected, deferred and bounced
+ *	(pfs_events(3) says which event moves which), per day and per hour
+ *	of the day.
+ *
+ *	Time is the log's (pfs_when(3)). The newest day of any line passed
+ *	to pfs_baseline_advance() or pfs_baseline_add() is "today"; a line
+ *	of a later day closes today and any silent days in between (they
+ *	count as zero: the log went on past them). A late line, of a day
+ *	already closed, still adds to that day while it is in the history,
+ *	but that day is not checked again; older lines are dropped and
+ *	counted (pfs_baseline_late_dropped()).
+ *
+ *	The first day seen is incomplete (the agent started, or the log
+ *	began, during it): it is kept, but never part of a mean and never
+ *	checked. Every later day is "complete" once closed.
+ *
+ *	pfs_baseline_info() gives, per indicator: today so far; yesterday;
+ *	the mean and sample standard deviation over the complete days among
+ *	the last N (default 15) days before today, and the same over those
+ *	of them that are Monday to Friday; and how many deviations yesterday
+ *	was from the mean of the N days before it (yesterday is not part of
+ *	its own baseline), the number the day check used.
+ *
+ *	Checks. When a day is closed, each indicator's count is compared
+ *	with the complete days among the N days before it; when an hour of
+ *	the day is closed (the log moved past it), each indicator's count
+ *	in that hour is compared with the same hour on those days. A check
+ *	needs at least min_days (default 7) complete days. The deviation
+ *	used is the larger of the measured standard deviation, the square
+ *	root of the mean (the spread of a count of independent events) and
+ *	1, so that a flat history does not make every small change an
+ *	anomaly. When |value - mean| exceeds k (default 2) times that
+ *	deviation, the callback gets a struct pfs_anomaly.
+ *
+ *	pfs_baseline_save() returns the history as a JSON object (jansson)
+ *	for the saved state; pfs_baseline_check() validates one and
+ *	pfs_baseline_load() replaces the history with it.
+ * DIAGNOSTICS
+ *	Allocation failure is fatal. pfs_baseline_check() returns -1 with a
+ *	sentence in err.
+ *--*/
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pfs_baseline.h"
+#include "pfs_log.h"
+#include "pfs_util.h"
+
+const char *const pfs_bl_name[PFS_BL_COUNT] = {
+    "received", "sent", "relayed", "rejected", "deferred", "bounced",
+};
+
+struct day_rec {
+    int64_t day;			/* INT64_MIN: empty */
+    uint64_t n[PFS_BL_COUNT];
+    uint64_t hour[PFS_BL_COUNT][24];
+};
+
+struct PFS_BASELINE {
+    unsigned days, sigma, min_days;
+    int     hourly;
+    struct day_rec ring[PFS_BL_HISTORY];
+    int64_t today;			/* INT64_MIN before the first line */
+    int64_t first_day;
+    int     cur_hour;			/* hour of today reached */
+    uint64_t late_dropped;
+    PFS_ANOMALY_FN fn;
+    void   *ctx;
+};
+
+/* slot - ring index of a day */
+
+static size_t slot(int64_t day)
+{
+    return ((size_t) (((day % PFS_BL_HISTORY) + PFS_BL_HISTORY) % PFS_BL_HISTORY));
+}
+
+/* rec_of - the record of a day, or NULL */
+
+static struct day_rec *rec_of(const PFS_BASELINE *b, int64_t day)
+{
+    const struct day_rec *r = b->ring + slot(day);
+
+    return (r->day == day ? (struct day_rec *) r : 0);
+}
+
+/* new_rec - an empty record for a day */
+
+static struct day_rec *new_rec(PFS_BASELINE *b, int64_t day)
+{
+    struct day_rec *r = b->ring + slot(day);
+
+    memset(r, 0, sizeof(*r));
+    r->day = day;
+    return (r);
+}
+
+/* pfs_baseline_create - empty history */
+
+PFS_BASELINE *pfs_baseline_create(const struct pfs_baseline_opts *opts)
+{
+    PFS_BASELINE *b = pfs_calloc(1, sizeof(*b));
+    size_t  i;
+
+    b->days = opts && opts->days ? opts->days : PFS_DEF_BL_DAYS;
+    if (b->days > PFS_BL_MAX_DAYS)
+	b->days = PFS_BL_MAX_DAYS;
+    b->sigma = opts && opts->sigma ? opts->sigma : PFS_DEF_BL_SIGMA;
+    b->min_days = opts && opts->min_days ? opts->min_days : PFS_DEF_BL_MIN_DAYS;
+    if (b->min_days < 2)
+	b->min_days = 2;
+    b->hourly = opts ? opts->hourly : 1;
+    for (i = 0; i < PFS_BL_HISTORY; i++)
+	b->ring[i].day = INT64_MIN;
+    b->today = INT64_MIN;
+    b->first_day = INT64_MIN;
+    return (b);
+}
+
+/* pfs_baseline_free - release */
+
+void    pfs_baseline_free(PFS_BASELINE *b)
+{
+    free(b);
+}
+
+/* pfs_baseline_set_callback - where anomalies go */
+
+void    pfs_baseline_set_callback(PFS_BASELINE *b, PFS_ANOMALY_FN fn, void *ctx)
+{
+    b->fn = fn;
+    b->ctx = ctx;
+}
+
+/* root - square root by Newton's method (no libm for one function) */
+
+static double root(double x)
+{
+    double  r, n;
+    int     i;
+
+    if (!(x > 0))
+	return (0);
+    /* From above, Newton's steps decrease to the root; stop when they don't. */
+    r = x > 1 ? x : 1;
+    for (i = 0; i < 2000; i++) {
+	n = 0.5 * (r + x / r);
+	if (!(n < r))
+	    break;
+	r = n;
+    }
+    return (r);
+}
+
+struct moments {
+    unsigned n;
+    double  mean, sd;
+};
+
+/*
+ * window - mean and sample SD of an indicator (hour < 0: whole day) over
+ * the complete days in [end - days, end - 1], optionally weekdays only.
+ */
+static void window(const PFS_BASELINE *b, enum pfs_bl_ind ind, int hour,
+		           int64_t end, int weekdays, struct moments *m)
+{
+    double  x[PFS_BL_MAX_DAYS];
+    double  sum = 0, sq = 0;
+    const struct day_rec *r;
+    int64_t d;
+    unsigned i;
+
+    m->n = 0;
+    m->mean = m->sd = 0;
+    for (d = end - b->days; d < end; d++) {
+	if (d <= b->first_day || (r = rec_of(b, d)) == 0)
+	    continue;
+	if (weekdays && !pfs_day_is_weekday(d))
+	    continue;
+	x[m->n++] = (double) (hour < 0 ? r->n[ind] : r->hour[ind][hour]);
+    }
+    if (m->n == 0)
+	return;
+    for (i = 0; i < m->n; i++)
+	sum += x[i];
+    m->mean = sum / m->n;
+    if (m->n < 2)
+	return;
+    for (i = 0; i < m->n; i++)
+	sq += (x[i] - m->mean) * (x[i] - m->mean);
+    m->sd = root(sq / (m->n - 1));
+}
+
+/* floor_sd - the deviation a check uses */
+
+static double floor_sd(const struct moments *m)
+{
+    double  sd = m->sd;
+
+    if (sd < root(m->mean))
+	sd = root(m->mean);
+    return (sd < 1 ? 1 : sd);
+}
+
+/* check - compare one finished day or hour with its baseline */
+
+static void check(PFS_BASELINE *b, int64_t day, int hour)
+{
+    const struct day_rec *r = rec_of(b, day);
+    struct pfs_anomaly an;
+    struct moments m;
+    int     i;
+
+    if (r == 0 || day <= b->first_day || b->fn == 0)
+	return;
+    for (i = 0; i < PFS_BL_COUNT; i++) {
+	window(b, (enum pfs_bl_ind) i, hour, day, 0, &m);
+	if (m.n < b->min_days)
+	    continue;
+	an.ind = (enum pfs_bl_ind) i;
+	an.day = day;
+	an.hour = hour;
+	an.value = hour < 0 ? r->n[i] : r->hour[i][hour];
+	an.mean = m.mean;
+	an.sd = floor_sd(&m);
+	an.dev = ((double) an.value - m.mean) / an.sd;
+	an.ndays = m.n;
+	if (an.dev > b->sigma || -an.dev > b->sigma)
+	    b->fn(&an, b->ctx);
+    }
+}
+
+/* close_hours - hours [from, to) of a day are over */
+
+static void close_hours(PFS_BASELINE *b, int64_t day, int from, int to)
+{
+    int     h;
+
+    if (!b->hourly)
+	return;
+    for (h = from; h < to; h++)
+	check(b, day, h);
+}
+
+/* pfs_baseline_advance - the log's clock moved to when */
+
+void    pfs_baseline_advance(PFS_BASELINE *b, const struct pfs_when *w)
+{
+    int     hour = w->sec / 3600;
+    int64_t d;
+
+    if (b->today == INT64_MIN) {
+	b->today = b->first_day = w->day;
+	b->cur_hour = hour;
+	new_rec(b, w->day);
+	return;
+    }
+    if (w->day > b->today) {
+	close_hours(b, b->today, b->cur_hour, 24);
+	check(b, b->today, -1);
+	/* Silent days in between: zero, checked as whole days only. */
+	d = b->today + 1;
+	if (w->day - d > PFS_BL_HISTORY)
+	    d = w->day - PFS_BL_HISTORY;
+	for (; d < w->day; d++) {
+	    new_rec(b, d);
+	    check(b, d, -1);
+	}
+	b->today = w->day;
+	new_rec(b, w->day);
+	b->cur_hour = hour;
+	close_hours(b, b->today, 0, hour);
+    } else if (w->day == b->today && hour > b->cur_hour) {
+	close_hours(b, b->today, b->cur_hour, hour);
+	b->cur_hour = hour;
+    }
+}
+
+/* pfs_baseline_add - one event */
+
+void    pfs_baseline_add(PFS_BASELINE *b, enum pfs_bl_ind ind, const struct pfs_when *w)
+{
+    struct day_rec *r;
+
+    pfs_baseline_advance(b, w);
+    if ((r = rec_of(b, w->day)) == 0 || w->day < b->first_day) {
+	b->late_dropped++;
+	return;
+    }
+    r->n[ind]++;
+    r->hour[ind][w->sec / 3600]++;
+}
+
+/* pfs_baseline_info - what a reader sees of one indicator */
+
+void    pfs_baseline_info(const PFS_BASELINE *b, enum pfs_bl_ind ind,
+			          struct pfs_baseline_info *info)
+{
+    const struct day_rec *r;
+    struct moments m;
+    int64_t y;
+
+    memset(info, 0, sizeof(*info));
+    info->last_hour = -1;
+    if (b->today == INT64_MIN)
+	return;
+    if ((r = rec_of(b, b->today)) != 0)
+	info->today = r->n[ind];
+    y = b->today - 1;
+    if (y > b->first_day && (r = rec_of(b, y)) != 0) {
+	info->yesterday = r->n[ind];
+	info->have_yesterday = 1;
+	window(b, ind, -1, y, 0, &m);
+	if (m.n >= b->min_days) {
+	    info->have_dev = 1;
+	    info->dev = ((double) r->n[ind] - m.mean) / floor_sd(&m);
+	}
+    }
+    window(b, ind, -1, b->today, 0, &m);
+    info->ndays = m.n;
+    info->mean = m.mean;
+    info->sd = m.sd;
+    window(b, ind, -1, b->today, 1, &m);
+    info->nweekdays = m.n;
+    info->wd_mean = m.mean;
+    info->wd_sd = m.sd;
+    if (b->cur_hour > 0 && (r = rec_of(b, b->today)) != 0) {
+	info->last_hour = b->cur_hour - 1;
+	info->hour_value = r->hour[ind][info->last_hour];
+	window(b, ind, info->last_hour, b->today, 0, &m);
+	info->hour_mean = m.mean;
+	info->hour_sd = m.sd;
+    }
+}
+
+/* pfs_baseline_today - the open day */
+
+int64_t pfs_baseline_today(const PFS_BASELINE *b)
+{
+    return (b->today);
+}
+
+/* pfs_baseline_first_day - the incomplete first day */
+
+int64_t pfs_baseline_first_day(const PFS_BASELINE *b)
+{
+    return (b->first_day);
+}
+
+/* pfs_baseline_late_dropped - lines too old for the history */
+
+uint64_t pfs_baseline_late_dropped(const PFS_BASELINE *b)
+{
+    return (b->late_dropped);
+}
+
+/* pfs_baseline_day - counts of one day in the history */
+
+int     pfs_baseline_day(const PFS_BASELINE *b, int64_t day, uint64_t counts[PFS_BL_COUNT])
+{
+    const struct day_rec *r;
+
+    if (b->today == INT64_MIN || day < b->first_day || (r = rec_of(b, day)) == 0)
+	return (-1);
+    memcpy(counts, r->n, sizeof(r->n));
+    return (0);
+}
+
+/* u64_array - JSON array of counters */
+
+static json_t *u64_array(const uint64_t *v, size_t n)
+{
+    json_t *a = json_array();
+    size_t  i;
+
+    if (a == 0)
+	fatalx("out of memory saving the baseline");
+    for (i = 0; i < n; i++)
+	if (json_array_append_new(a, json_integer((json_int_t) v[i])) < 0)
+	    fatalx("out of memory saving the baseline");
+    return (a);
+}
+
+/* pfs_baseline_save - the history, oldest day first */
+
+json_t *pfs_baseline_save(const PFS_BASELINE *b)
+{
+    json_t *days = json_array();
+    json_t *o, *counts, *hours;
+    char    buf[16], first[16];
+    int64_t d;
+    int     i;
+
+    if (days == 0)
+	fatalx("out of memory saving the baseline");
+    if (b->today == INT64_MIN)
+	return (json_pack("{s:n}", "today"));
+    for (d = b->today - PFS_BL_HISTORY + 1; d <= b->today; d++) {
+	const struct day_rec *r = rec_of(b, d);
+
+	if (r == 0 || d < b->first_day)
+	    continue;
+	counts = json_object();
+	hours = json_object();
+	if (counts == 0 || hours == 0)
+	    fatalx("out of memory saving the baseline");
+	for (i = 0; i < PFS_BL_COUNT; i++) {
+	    if (json_object_set_new(counts, pfs_bl_name[i],
+				    json_integer((json_int_t) r->n[i])) < 0
+		|| json_object_set_new(hours, pfs_bl_name[i], u64_array(r->hour[i], 24)) < 0)
+		fatalx("out of memory saving the baseline");
+	}
+	pfs_day_format(d, buf, sizeof(buf));
+	o = json_pack("{s:s, s:o, s:o}", "day", buf, "counts", counts, "hours", hours);
+	if (o == 0 || json_array_append_new(days, o) < 0)
+	    fatalx("out of memory saving the baseline");
+    }
+    pfs_day_format(b->today, buf, sizeof(buf));
+    pfs_day_format(b->first_day, first, sizeof(first));
+    o = json_pack("{s:s, s:s, s:i, s:I, s:o}", "today", buf, "first_day", first,
+		  "hour", b->cur_hour, "late_dropped", (json_int_t) b->late_dropped,
+		  "days", days);
+    if (o == 0)
+	fatalx("out of memory saving the baseline");
+    return (o);
+}
+
+/* is_count - a non-negative integer */
+
+static int is_count(const json_t *v)
+{
+    return (json_is_integer(v) && json_integer_value(v) >= 0);
+}
+
+/* check_day - one saved day */
+
+static int check_day(const json_t *o, int64_t today, int64_t first)
+{
+    const json_t *counts = json_object_get(o, "counts");
+    const json_t *hours = json_object_get(o, "hours");
+    const json_t *a, *v;
+    int64_t d;
+    size_t  j;
+    int     i;
+
+    if (!json_is_object(o) || pfs_day_parse(json_string_value(json_object_get(o, "day")), &d) < 0
+	|| d > today || d < first || d <= today - PFS_BL_HISTORY
+	|| !json_is_object(counts) || !json_is_object(hours))
+	return (-1);
+    for (i = 0; i < PFS_BL_COUNT; i++) {
+	if (!is_count(json_object_get(counts, pfs_bl_name[i])))
+	    return (-1);
+	a = json_object_get(hours, pfs_bl_name[i]);
+	if (!json_is_array(a) || json_array_size(a) != 24)
+	    return (-1);
+	json_array_foreach(a, j, v)
+	    if (!is_count(v))
+	    return (-1);
+    }
+    return (0);
+}
+
+/* pfs_baseline_check - validate a saved history */
+
+int     pfs_baseline_check(const json_t *o, char *err, size_t errlen)
+{
+    const json_t *days, *v;
+    int64_t today, first;
+    json_int_t hour;
+    size_t  i;
+
+    if (json_is_object(o) && json_is_null(json_object_get(o, "today")))
+	return (0);				/* saved before any line */
+    days = json_object_get(o, "days");
+    if (!json_is_object(o)
+	|| pfs_day_parse(json_string_value(json_object_get(o, "today")), &today) < 0
+	|| pfs_day_parse(json_string_value(json_object_get(o, "first_day")), &first) < 0
+	|| first > today || !json_is_integer(json_object_get(o, "hour"))
+	|| (hour = json_integer_value(json_object_get(o, "hour"))) < 0 || hour > 23
+	|| !is_count(json_object_get(o, "late_dropped")) || !json_is_array(days)) {
+	snprintf(err, errlen, "baseline: not an object with today, first_day, "
+		 "hour, late_dropped and days");
+	return (-1);
+    }
+    json_array_foreach(days, i, v) {
+	if (check_day(v, today, first) < 0) {
+	    snprintf(err, errlen, "baseline: day %zu is malformed", i);
+	    return (-1);
+	}
+    }
+    return (0);
+}
+
+/* pfs_baseline_load - replace the history with a checked one */
+
+void    pfs_baseline_load(PFS_BASELINE *b, const json_t *o)
+{
+    const json_t *v;
+    struct day_rec *r;
+    int64_t today, first, d;
+    size_t  i;
+    int     j, h;
+
+    if (pfs_day_parse(json_string_value(json_object_get(o, "today")), &today) < 0
+	|| pfs_day_parse(json_string_value(json_object_get(o, "first_day")), &first) < 0)
+	return;					/* saved before any line */
+    for (i = 0; i < PFS_BL_HISTORY; i++)
+	b->ring[i].day = INT64_MIN;
+    b->today = today;
+    b->first_day = first;
+    b->cur_hour = (int) json_integer_value(json_object_get(o, "hour"));
+    b->late_dropped = (uint64_t) json_integer_value(json_object_get(o, "late_dropped"));
+    /* Days the file leaves out were silent. */
+    for (d = today - PFS_BL_HISTORY + 1; d <= today; d++)
+	if (d >= first)
+	    new_rec(b, d);
+    json_array_foreach(json_object_get(o, "days"), i, v) {
+	(void) pfs_day_parse(json_string_value(json_object_get(v, "day")), &d);
+	r = rec_of(b, d);
+	for (j = 0; r != 0 && j < PFS_BL_COUNT; j++) {
+	    r->n[j] = (uint64_t) json_integer_value(
+			      json_object_get(json_object_get(v, "counts"), pfs_bl_name[j]));
+	    for (h = 0; h < 24; h++)
+		r->hour[j][h] = (uint64_t) json_integer_value(json_array_get(
+			json_object_get(json_object_get(v, "hours"), pfs_bl_name[j]), h));
+	}
+    }
+}

@@ -1,0 +1,400 @@
+/*++
+ * NAME
+ *	pfs_events 3
+ * SUMMARY
+ *	the parser's one event callback, fanned out to the alert modules
+ * SYNOPSIS
+ *	#include "pfs_events.h"
+ *
+ *	PFS_EVENTS *pfs_events_create(cfg)
+ *
+ *	void	pfs_events_fn(event, events)
+ *
+ *	void	pfs_events_add_consumer(events, fn, ctx)
+ *
+ *	void	pfs_events_set_clock(events, now)
+ *
+ *	PFS_DELAYS *pfs_events_delays(events)
+ *
+ *	PFS_ACCOUNTS *pfs_events_accounts(events)
+ *
+ *	PFS_BASELINE *pfs_events_baseline(events)
+ *
+ *	PFS_FILTERHEALTH *pfs_events_filterhealth(events)
+ *
+ *	int	pfs_events_outside(events, event)
+ *
+ *	json_t	*pfs_events_save(events)
+ *
+ *	int	pfs_events_check(json, err, errlen)
+ *
+ *	void	pfs_events_load(events, json)
+ * DESCRIPTION
+ *	The parser has one event callback (pfs_parser_set_event()). This
+ *	module is it: pfs_events_create() builds, from the configuration,
+ *	the delay table (pfs_delays(3)), the per-account table
+ *	(pfs_accounts(3), unless account_tracking is off), the traffic
+ *	baseline (pfs_baseline(3)) and the filter window
+ *	(pfs_filterhealth(3)), and pfs_events_fn() hands each event to
+ *	them:
+ * .IP \(bu
+ *	DELIVERY, status sent or bounced: the transport's delays. Status
+ *	sent: baseline "sent"; when the recipient is relayed outside (see
+ *	below) also baseline "relayed" and the account's relayed counts.
+ *	Status bounced: baseline "bounced". Status deferred and SOFTBOUNCE:
+ *	baseline "deferred". Address probes: nothing.
+ * .IP \(bu
+ *	RECEIVED (qmgr's first from= line of a message from smtpd or
+ *	pickup): baseline "received" and the account's submitted messages.
+ * .IP \(bu
+ *	REJECT: baseline "rejected".
+ * .IP \(bu
+ *	VERDICT: the filter window.
+ * .PP
+ *	Every dated event moves the baseline's and the filter window's
+ *	clock. A line's time is resolved with pfs_when(3) against the wall
+ *	clock (pfs_events_set_clock(); default time(3)).
+ *
+ *	Relayed outside: a delivery with status=sent by the SMTP client
+ *	(program smtp, whatever the master.cf service), to a relay that is
+ *	not a loopback address (a content filter or local proxy), through
+ *	a transport that the configuration does not list as
+ *	inside_transport. local, virtual, lmtp (mailbox servers such as
+ *	Dovecot), pipe, error, discard and retry deliver inside.
+ *
+ *	Later consumers (pfs_events_add_consumer()) get each event after
+ *	the modules.
+ *
+ *	pfs_events_save() returns one JSON object with a member per module
+ *	("delays", "accounts", "baseline", "filter") for the saved state;
+ *	pfs_events_check() validates every member present, and
+ *	pfs_events_load() restores the members of the modules that exist.
+ * DIAGNOSTICS
+ *	pfs_events_create() is fatal on an account_limits entry that the
+ *	configuration parser should have refused. Events with an
+ *	impossible time are counted (pfs_events_bad_time()) and go to the
+ *	delay table only.
+ *--*/
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pfs_events.h"
+#include "pfs_log.h"
+#include "pfs_util.h"
+
+struct consumer {
+    PFS_EVENT_FN fn;
+    void   *ctx;
+};
+
+struct PFS_EVENTS {
+    PFS_DELAYS *delays;
+    PFS_ACCOUNTS *accounts;
+    PFS_BASELINE *baseline;
+    PFS_FILTERHEALTH *fh;
+    char  **inside;
+    size_t  ninside;
+    time_t  (*now) (void);
+    struct pfs_when_cache cache;
+    uint64_t bad_time;
+    struct consumer extra[PFS_EVENTS_MAX_CONSUMERS];
+    size_t  nextra;
+};
+
+/* wall_clock - default clock */
+
+static time_t wall_clock(void)
+{
+    return (time((time_t *) 0));
+}
+
+/* pfs_events_create - every module the configuration asks for */
+
+PFS_EVENTS *pfs_events_create(const struct pfs_config *cfg)
+{
+    PFS_EVENTS *e = pfs_calloc(1, sizeof(*e));
+    struct pfs_baseline_opts bo;
+    struct pfs_fh_opts fo;
+    size_t  i;
+
+    e->now = wall_clock;
+    pfs_when_cache_init(&e->cache);
+    e->delays = pfs_delays_create(cfg->caps[PFS_TBL_TRANSPORT]);
+    if (cfg->accounts) {
+	e->accounts = pfs_accounts_create(cfg->account_cap, cfg->account_limit);
+	for (i = 0; i < cfg->account_limits.n; i++) {
+	    const char *spec = cfg->account_limits.v[i];
+	    const char *eq = strrchr(spec, '=');
+	    char   *name;
+	    char   *end;
+	    unsigned long long n;
+
+	    if (eq == 0 || eq == spec || (n = strtoull(eq + 1, &end, 10), *end != 0))
+		fatalx("account_limits: bad entry \"%.100s\"", spec);
+	    name = pfs_strndup(spec, (size_t) (eq - spec));
+	    pfs_accounts_set_limit(e->accounts, name, (uint64_t) n);
+	    free(name);
+	}
+    }
+    memset(&bo, 0, sizeof(bo));
+    bo.days = cfg->baseline_days;
+    bo.sigma = cfg->baseline_sigma;
+    bo.min_days = cfg->baseline_min_days;
+    bo.hourly = cfg->baseline_hourly;
+    e->baseline = pfs_baseline_create(&bo);
+    memset(&fo, 0, sizeof(fo));
+    for (i = 0; i < PFS_FH_KINDS; i++) {
+	fo.low[i] = cfg->filter_low[i];
+	fo.high[i] = cfg->filter_high[i];
+    }
+    fo.min_scanned = cfg->filter_min_scanned;
+    e->fh = pfs_filterhealth_create(&fo);
+    if (cfg->inside_transports.n > 0) {
+	e->inside = pfs_calloc(cfg->inside_transports.n, sizeof(*e->inside));
+	for (i = 0; i < cfg->inside_transports.n; i++)
+	    e->inside[i] = pfs_strdup(cfg->inside_transports.v[i]);
+	e->ninside = cfg->inside_transports.n;
+    }
+    return (e);
+}
+
+/* pfs_events_free - release everything */
+
+void    pfs_events_free(PFS_EVENTS *e)
+{
+    size_t  i;
+
+    if (e == 0)
+	return;
+    pfs_delays_free(e->delays);
+    pfs_accounts_free(e->accounts);
+    pfs_baseline_free(e->baseline);
+    pfs_filterhealth_free(e->fh);
+    for (i = 0; i < e->ninside; i++)
+	free(e->inside[i]);
+    free(e->inside);
+    free(e);
+}
+
+/* pfs_events_add_consumer - one more event consumer */
+
+void    pfs_events_add_consumer(PFS_EVENTS *e, PFS_EVENT_FN fn, void *ctx)
+{
+    if (e->nextra == PFS_EVENTS_MAX_CONSUMERS)
+	fatalx("pfs_events: more than %d event consumers", PFS_EVENTS_MAX_CONSUMERS);
+    e->extra[e->nextra].fn = fn;
+    e->extra[e->nextra].ctx = ctx;
+    e->nextra++;
+}
+
+/* pfs_events_set_clock - the wall clock for year-less lines */
+
+void    pfs_events_set_clock(PFS_EVENTS *e, time_t (*now) (void))
+{
+    e->now = now ? now : wall_clock;
+    pfs_when_cache_init(&e->cache);
+}
+
+/* Accessors. */
+
+PFS_DELAYS *pfs_events_delays(PFS_EVENTS *e)
+{
+    return (e->delays);
+}
+
+PFS_ACCOUNTS *pfs_events_accounts(PFS_EVENTS *e)
+{
+    return (e->accounts);
+}
+
+PFS_BASELINE *pfs_events_baseline(PFS_EVENTS *e)
+{
+    return (e->baseline);
+}
+
+PFS_FILTERHEALTH *pfs_events_filterhealth(PFS_EVENTS *e)
+{
+    return (e->fh);
+}
+
+/* pfs_events_bad_time - events whose time could not be resolved */
+
+uint64_t pfs_events_bad_time(const PFS_EVENTS *e)
+{
+    return (e->bad_time);
+}
+
+/* str_is - counted string equals literal */
+
+static int str_is(struct pfs_str s, const char *lit)
+{
+    return (s.len == strlen(lit) && memcmp(s.ptr, lit, s.len) == 0);
+}
+
+/* loopback_relay - "name[127.0.0.1]:port", "[::1]" and the like */
+
+static int loopback_relay(struct pfs_str relay)
+{
+    const char *lb = memchr(relay.ptr, '[', relay.len);
+    size_t  rest;
+
+    if (lb == 0)
+	return (0);
+    lb++;
+    rest = relay.len - (size_t) (lb - relay.ptr);
+    return ((rest >= 4 && memcmp(lb, "127.", 4) == 0)
+	    || (rest >= 4 && memcmp(lb, "::1]", 4) == 0)
+	    || (rest >= 9 && memcmp(lb, "ipv6:::1]", 9) == 0));
+}
+
+/* pfs_events_outside - a recipient relayed outside? */
+
+int     pfs_events_outside(const PFS_EVENTS *e, const struct pfs_event *ev)
+{
+    size_t  i;
+
+    if (ev->type != PFS_EV_DELIVERY || ev->status != PFS_ST_SENT
+	|| !str_is(ev->hdr->program, "smtp") || loopback_relay(ev->relay))
+	return (0);
+    for (i = 0; i < e->ninside; i++)
+	if (strlen(e->inside[i]) == ev->transport.len
+	    && memcmp(e->inside[i], ev->transport.ptr, ev->transport.len) == 0)
+	    return (0);
+    return (1);
+}
+
+/* delivery - one delivery status line */
+
+static void delivery(PFS_EVENTS *e, const struct pfs_event *ev, const struct pfs_when *w)
+{
+    char    msgid[PFS_QID_MAX + 16];
+    int     idlen;
+
+    switch (ev->status) {
+    case PFS_ST_SENT:
+	pfs_baseline_add(e->baseline, PFS_BL_SENT, w);
+	if (!pfs_events_outside(e, ev))
+	    break;
+	pfs_baseline_add(e->baseline, PFS_BL_RELAYED, w);
+	if (e->accounts && ev->msg && ev->msg->account[0]) {
+	    idlen = snprintf(msgid, sizeof(msgid), "%u/%.*s", (unsigned) ev->msg->source,
+			     (int) ev->msg->qlen, ev->msg->qid);
+	    if (idlen >= (int) sizeof(msgid))
+		idlen = (int) sizeof(msgid) - 1;
+	    pfs_accounts_relayed(e->accounts, ev->msg->account, strlen(ev->msg->account),
+				 msgid, (size_t) idlen, w);
+	}
+	break;
+    case PFS_ST_BOUNCED:
+	pfs_baseline_add(e->baseline, PFS_BL_BOUNCED, w);
+	break;
+    case PFS_ST_DEFERRED:
+    case PFS_ST_SOFTBOUNCE:
+	pfs_baseline_add(e->baseline, PFS_BL_DEFERRED, w);
+	break;
+    case PFS_ST_PROBE:
+	break;
+    }
+}
+
+/* pfs_events_fn - the parser's event callback */
+
+void    pfs_events_fn(const struct pfs_event *ev, void *ctx)
+{
+    PFS_EVENTS *e = ctx;
+    struct pfs_when w;
+    size_t  i;
+    static const enum pfs_fh_verdict fhv[] = {
+	[PFS_VD_CLEAN] = PFS_FHV_CLEAN, [PFS_VD_SPAM] = PFS_FHV_SPAM,
+	[PFS_VD_VIRUS] = PFS_FHV_VIRUS, [PFS_VD_OTHER] = PFS_FHV_OTHER,
+    };
+
+    /* Delays need no date. */
+    if (ev->type == PFS_EV_DELIVERY
+	&& (ev->status == PFS_ST_SENT || ev->status == PFS_ST_BOUNCED))
+	pfs_delays_add(e->delays, ev->transport.ptr, ev->transport.len,
+		       ev->delay_ms, ev->delays_ms);
+    if (pfs_when_resolve(&ev->hdr->time, e->now(), &e->cache, &w) < 0) {
+	e->bad_time++;
+    } else {
+	pfs_baseline_advance(e->baseline, &w);
+	pfs_filterhealth_advance(e->fh, &w);
+	switch (ev->type) {
+	case PFS_EV_RECEIVED:
+	    pfs_baseline_add(e->baseline, PFS_BL_RECEIVED, &w);
+	    if (e->accounts && ev->msg && ev->msg->account[0])
+		pfs_accounts_received(e->accounts, ev->msg->account,
+				      strlen(ev->msg->account), &w);
+	    break;
+	case PFS_EV_DELIVERY:
+	    delivery(e, ev, &w);
+	    break;
+	case PFS_EV_REJECT:
+	    pfs_baseline_add(e->baseline, PFS_BL_REJECTED, &w);
+	    break;
+	case PFS_EV_VERDICT:
+	    if ((size_t) ev->verdict < sizeof(fhv) / sizeof(fhv[0]))
+		pfs_filterhealth_add(e->fh, fhv[ev->verdict], &w);
+	    break;
+	case PFS_EV_EXPIRED:
+	    break;
+	}
+    }
+    for (i = 0; i < e->nextra; i++)
+	e->extra[i].fn(ev, e->extra[i].ctx);
+}
+
+/* pfs_events_save - every module's state */
+
+json_t *pfs_events_save(const PFS_EVENTS *e)
+{
+    json_t *o = json_object();
+
+    if (o == 0
+	|| json_object_set_new(o, "delays", pfs_delays_save(e->delays)) < 0
+	|| (e->accounts
+	    && json_object_set_new(o, "accounts", pfs_accounts_save(e->accounts)) < 0)
+	|| json_object_set_new(o, "baseline", pfs_baseline_save(e->baseline)) < 0
+	|| json_object_set_new(o, "filter", pfs_filterhealth_save(e->fh)) < 0)
+	fatalx("out of memory saving the alert state");
+    return (o);
+}
+
+/* pfs_events_check - validate every member present */
+
+int     pfs_events_check(const json_t *o, char *err, size_t errlen)
+{
+    const json_t *v;
+
+    if (!json_is_object(o)) {
+	snprintf(err, errlen, "alert state is not an object");
+	return (-1);
+    }
+    if (((v = json_object_get(o, "delays")) != 0 && pfs_delays_check(v, err, errlen) < 0)
+	|| ((v = json_object_get(o, "accounts")) != 0
+	    && pfs_accounts_check(v, err, errlen) < 0)
+	|| ((v = json_object_get(o, "baseline")) != 0
+	    && pfs_baseline_check(v, err, errlen) < 0)
+	|| ((v = json_object_get(o, "filter")) != 0
+	    && pfs_filterhealth_check(v, err, errlen) < 0))
+	return (-1);
+    return (0);
+}
+
+/* pfs_events_load - restore checked state into the modules that exist */
+
+void    pfs_events_load(PFS_EVENTS *e, const json_t *o)
+{
+    const json_t *v;
+
+    if ((v = json_object_get(o, "delays")) != 0)
+	pfs_delays_load(e->delays, v);
+    if ((v = json_object_get(o, "accounts")) != 0 && e->accounts)
+	pfs_accounts_load(e->accounts, v);
+    if ((v = json_object_get(o, "baseline")) != 0)
+	pfs_baseline_load(e->baseline, v);
+    if ((v = json_object_get(o, "filter")) != 0)
+	pfs_filterhealth_load(e->fh, v);
+}

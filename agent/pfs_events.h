@@ -1,0 +1,60 @@
+#ifndef PFS_EVENTS_H
+#define PFS_EVENTS_H
+
+/*++
+ * NAME
+ *	pfs_events 3h
+ * SUMMARY
+ *	the parser's one event callback, fanned out to the alert modules
+ * SYNOPSIS
+ *	#include "pfs_events.h"
+ * DESCRIPTION
+ *	See pfs_events.c.
+ *--*/
+
+#include <stddef.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "pfs_accounts.h"
+#include "pfs_baseline.h"
+#include "pfs_config.h"
+#include "pfs_delays.h"
+#include "pfs_filterhealth.h"
+#include "pfs_parser.h"
+
+typedef struct PFS_EVENTS PFS_EVENTS;
+
+#define PFS_EVENTS_MAX_CONSUMERS	8
+
+extern PFS_EVENTS *pfs_events_create(const struct pfs_config *);
+extern void pfs_events_free(PFS_EVENTS *);
+
+/* The PFS_EVENT_FN to give pfs_parser_set_event(), with the PFS_EVENTS as ctx. */
+extern void pfs_events_fn(const struct pfs_event *, void *ctx);
+
+/* Later consumers of the same events (called after the modules). */
+extern void pfs_events_add_consumer(PFS_EVENTS *, PFS_EVENT_FN, void *);
+
+/* The wall clock that dates RFC 3164 lines (tests fix it). */
+extern void pfs_events_set_clock(PFS_EVENTS *, time_t (*now) (void));
+
+/* The modules; NULL when the configuration turns one off. */
+extern PFS_DELAYS *pfs_events_delays(PFS_EVENTS *);
+extern PFS_ACCOUNTS *pfs_events_accounts(PFS_EVENTS *);
+extern PFS_BASELINE *pfs_events_baseline(PFS_EVENTS *);
+extern PFS_FILTERHEALTH *pfs_events_filterhealth(PFS_EVENTS *);
+
+/* Events whose line had an impossible time (not dated, not counted by time). */
+extern uint64_t pfs_events_bad_time(const PFS_EVENTS *);
+
+/* Is this delivery a recipient relayed outside? (doc/alerts.md) */
+extern int pfs_events_outside(const PFS_EVENTS *, const struct pfs_event *);
+
+/* Saved state: one object with a member per module. */
+extern json_t *pfs_events_save(const PFS_EVENTS *);
+extern int pfs_events_check(const json_t *, char *err, size_t errlen);
+extern void pfs_events_load(PFS_EVENTS *, const json_t *);
+
+#endif
