@@ -32,9 +32,12 @@
  *
  *	pfs_mib_print_oids() prints "COUNTER OBJECT OID" lines: counter as
  *	--once names it ("-" for objects that are not counters), the MIB
- *	object, the numeric OID. Scalars carry their ".0"; without stats, a
- *	table column is shown once with a placeholder key and the column's
- *	OID; with stats, every row of every column is shown with its index.
+ *	object, the numeric OID; the name and the OID always say the same:
+ *	scalars as "pfsSent.0", table cells with their index as Net-SNMP
+ *	prints it ("pfsTransportSent."smtp"", "pfsRejectCount.relay").
+ *	Without stats, a table column is shown once, with a placeholder key
+ *	in the counter name ("sent:T") and the column's OID; with stats,
+ *	every row of every column is shown.
  * SECURITY
  *	Keys come from the log. They are bounded by the store (PFS_KEY_MAX)
  *	and again here by the index sizes of the MIB; a key that does not
@@ -388,7 +391,7 @@ static void print_group(FILE *fp, const struct pfs_mib_group *g)
     size_t  i;
 
     for (i = 0; i < g->n; i++) {
-	fprintf(fp, "%s %s ", g->objs[i].counter >= 0 ?
+	fprintf(fp, "%s %s.0 ", g->objs[i].counter >= 0 ?
 		pfs_scalar_name(g->objs[i].counter) : "-", g->objs[i].name);
 	print_oid(fp, g->oid, g->oid_len, g->objs[i].subid, &zero, 1);
     }
