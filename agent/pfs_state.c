@@ -41,7 +41,10 @@
  *	there while a rotated file is still being read. "queue" holds the
  *	parser's messages in flight, oldest first, so that a message received
  *	before a restart and removed after it is counted once. "journal" is
- *	there when the _cursor variants are given one (pfs_journal(3)). Device and
+ *	there when the _cursor variants are given one (pfs_journal(3)). "alerts"
+ *	holds the alert modules' history (pfs_events_save()) once
+ *	pfs_state_set_events() has named them; it is checked with the rest
+ *	and restored into them. Device and
  *	inode numbers are stored as the two's complement of their 64 bits
  *	when they do not fit a signed integer.
  *
@@ -84,6 +87,7 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "pfs_events.h"
 #include "pfs_log.h"
 #include "pfs_state.h"
 #include "pfs_util.h"
@@ -156,6 +160,15 @@ static json_t *pos_json(const struct pfs_follow_pos *pos)
     return (o);
 }
 
+static PFS_EVENTS *state_events;	/* alert modules, or NULL */
+
+/* pfs_state_set_events - save and restore the alert modules too */
+
+void    pfs_state_set_events(struct PFS_EVENTS *events)
+{
+    state_events = events;
+}
+
 /* build - the whole state as JSON */
 
 static json_t *build(const PFS_STATS *stats, PFS_PARSER *parser, const PFS_FOLLOW *fw,
@@ -201,7 +214,9 @@ static json_t *build(const PFS_STATS *stats, PFS_PARSER *parser, const PFS_FOLLO
 	|| json_object_set_new(root, "files", files) < 0
 	|| json_object_set_new(root, "queue", qc.array) < 0
 	|| (cursor != 0 && json_object_set_new(root, "journal",
-			  json_pack("{s:s}", "cursor", cursor)) < 0))
+			  json_pack("{s:s}", "cursor", cursor)) < 0)
+	|| (state_events != 0 && json_object_set_new(root, "alerts",
+				     pfs_events_save(state_events)) < 0))
 	fatalx("out of memory saving the state");
     return (root);
 }
@@ -363,6 +378,7 @@ static int check(const json_t *root, char *err, size_t errlen, const char *path)
     const char *format, *key;
     size_t  i;
     json_int_t version;
+    char    why[256];
 
     if (!json_is_object(root)
 	|| (format = json_string_value(json_object_get(root, "format"))) == 0
@@ -411,6 +427,11 @@ static int check(const json_t *root, char *err, size_t errlen, const char *path)
 	&& (!json_is_object(v) || (key = json_string_value(json_object_get(v, "cursor"))) == 0
 	    || strlen(key) > PFS_STATE_CURSOR_MAX)) {
 	seterr(err, errlen, "state file %s: the journal cursor is malformed", path);
+	return (-1);
+    }
+    if ((v = json_object_get(root, "alerts")) != 0
+	&& pfs_events_check(v, why, sizeof(why)) < 0) {
+	seterr(err, errlen, "state file %s: %s", path, why);
 	return (-1);
     }
     json_array_foreach(queue, i, v) {
@@ -466,6 +487,8 @@ static void apply(const json_t *root, PFS_STATS *stats, PFS_PARSER *parser,
 	    log_info("state file %s: %.200s is no longer followed; its position "
 		     "is dropped", path, fpath);
     }
+    if (state_events != 0 && (v = json_object_get(root, "alerts")) != 0)
+	pfs_events_load(state_events, v);
     if (parser == 0)
 	return;
     json_array_foreach(json_object_get(root, "queue"), i, v) {

@@ -40,6 +40,13 @@ extern enum pfs_state_result pfs_state_load(const char *path, PFS_STATS *,
  */
 #define PFS_STATE_CURSOR_MAX	512
 
+/*
+ * The alert modules (pfs_events(3)): once set, every save writes their
+ * state under "alerts" and every load checks and restores it. NULL: none.
+ */
+struct PFS_EVENTS;
+extern void pfs_state_set_events(struct PFS_EVENTS *);
+
 extern int pfs_state_save_cursor(const char *path, const PFS_STATS *, PFS_PARSER *,
 			             const PFS_FOLLOW *, const char *journal_cursor,
 				          char *err, size_t errlen);

@@ -1161,6 +1161,60 @@ START_TEST(test_state_roundtrip)
 }
 END_TEST
 
+/* The same through the state file (pfs_state(3)), and a damaged one refused. */
+
+START_TEST(test_state_file)
+{
+    struct date base = {2026, 12, 1};
+    struct pfs_baseline_info b1, b2;
+    struct rig r, r2;
+    char    path[] = "tests/tmp.alerts.state.XXXXXX";
+    char    bad[sizeof(path) + 4];
+    char    err[512];
+    json_t *root;
+    int     d, fd, ind;
+
+    test_now = (time_t) (DAY_2026_12_01 + 30) * 86400;
+    ck_assert_int_ge(fd = mkstemp(path), 0);
+    close(fd);
+    rig_up(&r, 0);
+    for (d = 0; d < BL_DAYS; d++)
+	bl_feed_day(&r, base, d);
+    pfs_state_set_events(r.e);
+    ck_assert_int_eq(pfs_state_save(path, r.st, r.p, 0, err, sizeof(err)), 0);
+
+    rig_up(&r2, 0);
+    pfs_state_set_events(r2.e);
+    ck_assert_int_eq(pfs_state_load(path, r2.st, r2.p, 0, err, sizeof(err)), PFS_STATE_LOADED);
+    for (ind = 0; ind < PFS_BL_COUNT; ind++) {
+	pfs_baseline_info(pfs_events_baseline(r.e), (enum pfs_bl_ind) ind, &b1);
+	pfs_baseline_info(pfs_events_baseline(r2.e), (enum pfs_bl_ind) ind, &b2);
+	ck_assert_int_eq(memcmp(&b1, &b2, sizeof(b1)), 0);
+    }
+    ck_assert_uint_eq(pfs_scalar_get(r2.st, PFS_SENT), pfs_scalar_get(r.st, PFS_SENT));
+    rig_down(&r2);
+
+    /* A history that does not check out makes the whole file bad. */
+    ck_assert_ptr_nonnull(root = json_load_file(path, 0, 0));
+    json_object_set_new(json_object_get(json_object_get(root, "alerts"), "baseline"),
+			"hour", json_integer(24));
+    ck_assert_int_eq(json_dump_file(root, path, 0), 0);
+    json_decref(root);
+    rig_up(&r2, 0);
+    pfs_state_set_events(r2.e);
+    ck_assert_int_eq(pfs_state_load(path, r2.st, r2.p, 0, err, sizeof(err)), PFS_STATE_BAD);
+    ck_assert_ptr_nonnull(strstr(err, "baseline"));
+    ck_assert_uint_eq(pfs_scalar_get(r2.st, PFS_SENT), 0);
+    ck_assert_int_eq(pfs_baseline_today(pfs_events_baseline(r2.e)), INT64_MIN);
+    pfs_state_set_events(0);
+    snprintf(bad, sizeof(bad), "%s.bad", path);
+    unlink(bad);
+    unlink(path);
+    rig_down(&r2);
+    rig_down(&r);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------- */
 
 /* The configuration tokens: defaults and strictness. */
@@ -1246,6 +1300,7 @@ static Suite *alerts_suite(void)
     tcase_add_test(tc, test_baseline_hourly);
     tcase_add_test(tc, test_filterhealth);
     tcase_add_test(tc, test_state_roundtrip);
+    tcase_add_test(tc, test_state_file);
     tcase_add_test(tc, test_config);
     suite_add_tcase(s, tc);
     return (s);
