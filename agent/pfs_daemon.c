@@ -22,7 +22,9 @@
  *	follower's poll and the state save are snmp_alarm timers, and
  *	Net-SNMP's own AgentX ping alarm reconnects to snmpd when it comes
  *	back. While snmpd is away the lines are still read and counted; the
- *	registrations are replayed on reconnection, so nothing is lost. When
+ *	registrations are replayed on reconnection, so nothing is lost. The
+ *	state is saved every save_interval seconds when something was read
+ *	since the last save (pfs_follow_changes()), and at exit. When
  *	the follower has more to read than one budget allows, the loop polls
  *	without blocking until it has caught up, answering requests in
  *	between.
@@ -66,6 +68,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +110,8 @@ struct daemon {
     unsigned poll_alarm;
     unsigned save_alarm;
     int     save_failing;		/* a save failed; logged once */
+    int     saved_once;			/* saved_changes is valid */
+    uint64_t saved_changes;		/* pfs_follow_changes() at the last save */
     int     pidfd;
     char   *pidfile;
 };
@@ -207,10 +212,14 @@ static time_t files_last_line(void *ctx)
 
 /* save_state - write the state file; complain once per failure streak */
 
-static void save_state(struct daemon *d)
+static void save_state(struct daemon *d, int force)
 {
     char    err[1024];
+    uint64_t changes = pfs_follow_changes(d->follow);
 
+    /* Nothing read since the last save: the file would be the same. */
+    if (!force && d->saved_once && !d->save_failing && changes == d->saved_changes)
+	return;
     if (pfs_state_save(d->state_path, d->st, d->parser, d->follow, err,
 		       sizeof(err)) < 0) {
 	if (!d->save_failing)
@@ -221,6 +230,8 @@ static void save_state(struct daemon *d)
     if (d->save_failing)
 	log_info("state saved again to %s", d->state_path);
     d->save_failing = 0;
+    d->saved_once = 1;
+    d->saved_changes = changes;
 }
 
 /* on_follow_fd - inotify says something changed */
@@ -250,7 +261,7 @@ static void on_poll(unsigned reg, void *ctx)
 static void on_save(unsigned reg, void *ctx)
 {
     (void) reg;
-    save_state((struct daemon *) ctx);
+    save_state((struct daemon *) ctx, 0);
 }
 
 /* apply_opts - the command line over a loaded configuration */
@@ -599,7 +610,7 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
     }
 
     log_info("shutting down");
-    save_state(&d);
+    save_state(&d, 1);
     if ((fd = pfs_follow_fd(d.follow)) >= 0)
 	unregister_readfd(fd);
     unregister_readfd(sig_pipe[0]);
