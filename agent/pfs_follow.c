@@ -68,7 +68,10 @@
  *	reading resumes there. Otherwise the log was rotated while the agent
  *	was down: the directory is searched for the saved file (same device
  *	and inode, or a copy with the same fingerprint), which is read from
- *	the saved position to its end, and the path is read from its start.
+ *	the saved position to its end; files rotated after it (the log's
+ *	siblings last written no earlier than it: a second rotation while
+ *	down) are read whole, oldest first; then the path is read from its
+ *	start.
  *	Names ending in .gz, .xz, .bz2, .zst, .lz4, .lzma, .Z or .zip are
  *	never opened. A path with no saved position is read from its end
  *	(the start of its last complete line) unless from_start is set; a
@@ -106,6 +109,7 @@
 #define DEF_LINGER	30
 #define DEF_THROTTLE_MS	200
 #define MAX_DIRENTS	100000		/* entries looked at in a search */
+#define MAX_BETWEEN	64		/* files rotated while stopped, read */
 
 #define FILE_EVENTS	(IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVE_SELF \
 			 | IN_DELETE_SELF)
@@ -568,6 +572,95 @@ static int read_saved_elsewhere(struct pfs_file *f, const struct pfs_follow_pos 
     return (0);
 }
 
+struct between {
+    char    name[PATH_MAX];
+    struct timespec mtime;
+    dev_t   dev;
+    ino_t   ino;
+};
+
+/* by_mtime - qsort: oldest last write first */
+
+static int by_mtime(const void *a, const void *b)
+{
+    const struct timespec *x = &((const struct between *) a)->mtime;
+    const struct timespec *y = &((const struct between *) b)->mtime;
+
+    if (x->tv_sec != y->tv_sec)
+	return (x->tv_sec < y->tv_sec ? -1 : 1);
+    return (x->tv_nsec < y->tv_nsec ? -1 : x->tv_nsec > y->tv_nsec);
+}
+
+/*
+ * read_between - files rotated after the saved one while the agent was
+ * stopped (a second rotation renamed or copied the log again): the
+ * log's siblings, not compressed, last written no earlier than the saved
+ * file, other than the saved, the earlier and the current file. Each is
+ * read from its start, oldest first.
+ */
+static void read_between(struct pfs_file *f, const struct stream *saved,
+			         const struct pfs_follow_pos *earlier,
+			         const struct stat *cur)
+{
+    struct between *b = 0;
+    struct stat sst, st;
+    struct dirent *de;
+    DIR    *dp;
+    size_t  blen = strlen(f->base);
+    size_t  n = 0, i, seen = 0;
+    int     fd;
+
+    if (saved->fd < 0 || fstat(saved->fd, &sst) < 0 || (dp = opendir(f->dir)) == 0)
+	return;
+    while ((de = readdir(dp)) != 0 && seen++ < MAX_DIRENTS) {
+	struct between c;
+
+	if (strncmp(de->d_name, f->base, blen) != 0 || de->d_name[blen] == 0
+	    || is_compressed(de->d_name))
+	    continue;
+	if (snprintf(c.name, sizeof(c.name), "%s/%s", f->dir, de->d_name)
+	    >= (int) sizeof(c.name))
+	    continue;
+	if (stat(c.name, &st) < 0 || !S_ISREG(st.st_mode)
+	    || (st.st_dev == sst.st_dev && st.st_ino == sst.st_ino)
+	    || (cur && st.st_dev == cur->st_dev && st.st_ino == cur->st_ino)
+	    || (earlier->valid && (uint64_t) st.st_dev == earlier->dev
+		&& (uint64_t) st.st_ino == earlier->ino))
+	    continue;
+	c.mtime = st.st_mtim;
+	if (by_mtime(&c, &(struct between) {.mtime = sst.st_mtim}) < 0)
+	    continue;
+	if (n == MAX_BETWEEN) {
+	    log_warnx("log file %s: more than %d files rotated while the agent "
+		      "was stopped; the newest are not read", f->path, MAX_BETWEEN);
+	    break;
+	}
+	c.dev = st.st_dev;
+	c.ino = st.st_ino;
+	b = pfs_reallocarray(b, n + 1, sizeof(*b));
+	b[n++] = c;
+    }
+    closedir(dp);
+    qsort(b, n, sizeof(*b), by_mtime);
+    for (i = 0; i < n; i++) {
+	struct stream tmp;
+
+	if ((fd = open_regular(b[i].name, &st)) < 0)
+	    continue;
+	if (st.st_dev != b[i].dev || st.st_ino != b[i].ino
+	    || (saved->fp_len > 0 && fp_match(fd, saved->fp_hash, saved->fp_len))) {
+	    close(fd);				/* replaced, or a twin of the saved */
+	    continue;
+	}
+	log_info("log file %s: reading %s, rotated while the agent was stopped",
+		 f->path, b[i].name);
+	stream_attach(f, &tmp, fd, &st, b[i].name, 0, 0);
+	stream_drain(f, &tmp);
+	stream_close(f, &tmp);
+    }
+    free(b);
+}
+
 /* retire_cur - the current file becomes the rotated one */
 
 static void retire_cur(struct pfs_file *f)
@@ -670,7 +763,8 @@ static void file_first_open(struct pfs_file *f, int fd, const struct stat *st)
 		log_info("log file %s: truncated or replaced (same inode, "
 		      "different first bytes) while the agent was stopped", f->path);
 	    /* A rename leaves the inode elsewhere; a copy leaves a twin. */
-	    (void) read_saved_elsewhere(f, sc, same, fd >= 0 ? st : 0, &f->old);
+	    if (read_saved_elsewhere(f, sc, same, fd >= 0 ? st : 0, &f->old) == 0)
+		read_between(f, &f->old, &f->saved_old, fd >= 0 ? st : 0);
 	    f->rotations++;
 	}
     } else if (fd >= 0 && !f->fw->from_start) {

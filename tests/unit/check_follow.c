@@ -558,6 +558,36 @@ START_TEST(test_two_rotations_while_stopped)
 }
 END_TEST
 
+/* Rotated twice while down, logrotate numbering; an old sibling is left alone. */
+
+START_TEST(test_rotations_unseen_while_stopped)
+{
+    static const char *const names[] = {"mail.log"};
+    struct timespec old[2] = {{1000000000, 0}, {1000000000, 0}};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put_sent(path_in(&r, "mail.log.bak"), 7);	/* older than everything */
+    ck_assert_int_eq(utimensat(AT_FDCWD, path_in(&r, "mail.log.bak"), old, 0), 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put_sent(r.paths[0], 2);
+    pfs_follow_event(r.fw);
+    rig_save(&r);				/* knows file A only */
+    rig_down(&r);
+    put_sent(r.paths[0], 1);			/* A, after the save */
+    ck_assert_int_eq(rename(r.paths[0], path_in(&r, "mail.log.1")), 0);
+    put_sent(r.paths[0], 3);			/* B, never seen */
+    ck_assert_int_eq(rename(path_in(&r, "mail.log.1"), path_in(&r, "mail.log.2")), 0);
+    ck_assert_int_eq(rename(r.paths[0], path_in(&r, "mail.log.1")), 0);
+    put_sent(r.paths[0], 4);			/* C, the current file */
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "sent:smtp", 10);
+    ck_counter(&r, "lines", 10);
+    rig_teardown(&r);
+}
+END_TEST
+
 struct expected {
     char    name[128];
     unsigned long long value;
@@ -1112,6 +1142,7 @@ static Suite *follow_suite(void)
     tcase_add_test(tc, test_symlink_swap);
     tcase_add_test(tc, test_rotation_while_stopped);
     tcase_add_test(tc, test_two_rotations_while_stopped);
+    tcase_add_test(tc, test_rotations_unseen_while_stopped);
     tcase_add_test(tc, test_restart_exact);
     tcase_add_test(tc, test_queue_saved);
     tcase_add_test(tc, test_state_bad);
