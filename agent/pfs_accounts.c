@@ -10,6 +10,8 @@
  *
  *	void	pfs_accounts_set_limit(accounts, name, limit)
  *
+ *	void	pfs_accounts_set_default_limit(accounts, limit)
+ *
  *	void	pfs_accounts_set_callback(accounts, fn, ctx)
  *
  *	void	pfs_accounts_received(accounts, name, len, when)
@@ -230,6 +232,17 @@ void    pfs_accounts_set_limit(PFS_ACCOUNTS *a, const char *name, uint64_t limit
     }
     if ((s = find(a, name, len)) != NIL)
 	a->slots[s].limit = limit;
+}
+
+/* pfs_accounts_set_default_limit - new default (reload), kept overrides */
+
+void    pfs_accounts_set_default_limit(PFS_ACCOUNTS *a, uint64_t limit)
+{
+    size_t  i;
+
+    a->def_limit = limit;
+    for (i = 0; i < a->nslots; i++)
+	a->slots[i].limit = limit_of(a, a->slots[i].name);
 }
 
 /* pfs_accounts_set_callback - limit-exceeded notification */

@@ -42,6 +42,7 @@ typedef void (*PFS_ACCOUNT_LIMIT_FN) (const struct pfs_account_info *, void *ctx
 extern PFS_ACCOUNTS *pfs_accounts_create(size_t cap, uint64_t limit);
 extern void pfs_accounts_free(PFS_ACCOUNTS *);
 extern void pfs_accounts_set_limit(PFS_ACCOUNTS *, const char *name, uint64_t limit);
+extern void pfs_accounts_set_default_limit(PFS_ACCOUNTS *, uint64_t limit);
 extern void pfs_accounts_set_callback(PFS_ACCOUNTS *, PFS_ACCOUNT_LIMIT_FN, void *);
 
 /* A message submitted by the account (qmgr took it). */

@@ -86,10 +86,14 @@ PFS_FILTERHEALTH *pfs_filterhealth_create(const struct pfs_fh_opts *opts)
     PFS_FILTERHEALTH *fh = pfs_calloc(1, sizeof(*fh));
     int     i;
 
-    if (opts)
+    if (opts) {
 	fh->opts = *opts;
+    } else {
+	for (i = 0; i < PFS_FH_KINDS; i++)
+	    fh->opts.high[i] = 100;
+    }
     for (i = 0; i < PFS_FH_KINDS; i++)
-	if (fh->opts.high[i] == 0 || fh->opts.high[i] > 100)
+	if (fh->opts.high[i] > 100)
 	    fh->opts.high[i] = 100;
     if (fh->opts.min_scanned == 0)
 	fh->opts.min_scanned = PFS_DEF_FH_MIN_SCANNED;

@@ -29,7 +29,7 @@ enum pfs_fh_state { PFS_FHS_OK, PFS_FHS_LOW, PFS_FHS_HIGH };
 extern const char *const pfs_fh_kind_name[PFS_FH_KINDS];
 extern const char *const pfs_fh_state_name[3];
 
-/* Thresholds in percent: low 0 and high 100 mean no threshold. */
+/* Thresholds in percent: low 0 and high 100 mean no threshold (high 0: any). */
 struct pfs_fh_opts {
     unsigned low[PFS_FH_KINDS];
     unsigned high[PFS_FH_KINDS];

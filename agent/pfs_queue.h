@@ -66,6 +66,8 @@ typedef struct PFS_QUEUE PFS_QUEUE;
  * unregisters it when it closes (before the number can be reused). */
 typedef void (*PFS_QUEUE_FD_FN) (int fd, void *ctx);
 
+struct pfs_config;
+extern void pfs_queue_opts_init(struct pfs_queue_opts *, const struct pfs_config *);
 extern PFS_QUEUE *pfs_queue_create(const struct pfs_queue_opts *);
 extern void pfs_queue_free(PFS_QUEUE *);
 extern void pfs_queue_set_fd_callbacks(PFS_QUEUE *, PFS_QUEUE_FD_FN opened,

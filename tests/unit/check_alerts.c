@@ -30,6 +30,7 @@
 #include "pfs_events.h"
 #include "pfs_log.h"
 #include "pfs_once.h"
+#include "pfs_queue.h"
 #include "pfs_state.h"
 
 /* Day numbers (days since 1970-01-01), from Python's datetime.date. */
@@ -639,6 +640,15 @@ START_TEST(test_accounts_evict)
     ck_assert_uint_eq(ai.received, 1);		/* day 1 only */
     ck_assert_int_eq(pfs_accounts_lookup(a, "c@example.org", 13, &ai), 0);
     ck_assert_uint_eq(ai.rcpts_out, 1);
+    ck_assert_uint_eq(ai.limit, 100);
+
+    /* A reload changes the default; an account's own limit stays. */
+    pfs_accounts_set_limit(a, "a@example.org", 7);
+    pfs_accounts_set_default_limit(a, 30);
+    ck_assert_int_eq(pfs_accounts_lookup(a, "c@example.org", 13, &ai), 0);
+    ck_assert_uint_eq(ai.limit, 30);
+    ck_assert_int_eq(pfs_accounts_lookup(a, "a@example.org", 13, &ai), 0);
+    ck_assert_uint_eq(ai.limit, 7);
     rig_down(&r);
 }
 END_TEST
@@ -1082,6 +1092,39 @@ START_TEST(test_filterhealth)
 }
 END_TEST
 
+/* any_virus - a virus share above 0 % is an alert, from one verdict on */
+
+static void any_virus(struct pfs_config *cfg)
+{
+    cfg->filter_high[PFS_FH_VIRUS] = 0;
+    cfg->filter_min_scanned = 1;
+}
+
+START_TEST(test_filter_any_virus)
+{
+    struct date base = {2026, 12, 8};
+    struct rig r;
+    int     i;
+
+    test_now = (time_t) (DAY_2026_12_01 + 30) * 86400;
+    rig_up(&r, any_virus);
+    pfs_filterhealth_set_callback(pfs_events_filterhealth(r.e), on_alarm, 0);
+    nalarms = 0;
+    /* 25 clean and one clamd find at 08:00; checked when 08:01 begins. */
+    for (i = 0; i < 25; i++)
+	amavis(&r, stamp(base, 0, 8, 0, i), "Passed CLEAN", i);
+    put(&r, "%s mx1 clamd[812]: /var/lib/amavis/tmp/amavis-20261208T080030-01234-"
+	"AbCdEfGh/parts/p002: Eicar-Signature FOUND", stamp(base, 0, 8, 0, 30));
+    ck_assert_int_eq(nalarms, 0);
+    amavis(&r, stamp(base, 0, 8, 1, 0), "Passed CLEAN", 99);
+    ck_assert_int_eq(nalarms, 1);
+    ck_assert_int_eq(alarms[0].kind, PFS_FH_VIRUS);
+    ck_assert_int_eq(alarms[0].state, PFS_FHS_HIGH);
+    ck_assert_uint_eq(alarms[0].permille, 1000 / 26);	/* 38 */
+    rig_down(&r);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------- */
 
 /* The saved state: everything back after a save and a load. */
@@ -1221,6 +1264,7 @@ END_TEST
 
 START_TEST(test_config)
 {
+    struct pfs_queue_opts qo;
     struct pfs_config cfg;
     char    path[] = "tests/tmp.alerts.conf.XXXXXX";
     char    err[512];
@@ -1261,6 +1305,13 @@ START_TEST(test_config)
     ck_assert_str_eq(cfg.queue_config_directory, "/etc/postfix-out");
     ck_assert_uint_eq(cfg.queue_refresh, 120);
     ck_assert_uint_eq(cfg.queue_age[0], 600);
+    pfs_queue_opts_init(&qo, &cfg);
+    ck_assert_str_eq(qo.config_dir, "/etc/postfix-out");
+    ck_assert_ptr_null(qo.queue_dir);
+    ck_assert_ptr_null(qo.postqueue);	/* pfs_queue_create(): PFS_DEF_POSTQUEUE */
+    ck_assert_uint_eq(qo.refresh, 120);
+    ck_assert_uint_eq(qo.age[0], 600);
+    ck_assert_uint_eq(qo.age[1], 86400);
     pfs_config_free(&cfg);
 
     /* A limit without a number names file, line and value. */
@@ -1299,6 +1350,7 @@ static Suite *alerts_suite(void)
     tcase_add_test(tc, test_baseline);
     tcase_add_test(tc, test_baseline_hourly);
     tcase_add_test(tc, test_filterhealth);
+    tcase_add_test(tc, test_filter_any_virus);
     tcase_add_test(tc, test_state_roundtrip);
     tcase_add_test(tc, test_state_file);
     tcase_add_test(tc, test_config);
