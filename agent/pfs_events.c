@@ -197,22 +197,28 @@ void    pfs_events_set_clock(PFS_EVENTS *e, time_t (*now) (void))
     pfs_when_cache_init(&e->cache);
 }
 
-/* Accessors. */
+/* pfs_events_delays - the delay table */
 
 PFS_DELAYS *pfs_events_delays(PFS_EVENTS *e)
 {
     return (e->delays);
 }
 
+/* pfs_events_accounts - the account table, or NULL (account_tracking no) */
+
 PFS_ACCOUNTS *pfs_events_accounts(PFS_EVENTS *e)
 {
     return (e->accounts);
 }
 
+/* pfs_events_baseline - the traffic history */
+
 PFS_BASELINE *pfs_events_baseline(PFS_EVENTS *e)
 {
     return (e->baseline);
 }
+
+/* pfs_events_filterhealth - the filter window */
 
 PFS_FILTERHEALTH *pfs_events_filterhealth(PFS_EVENTS *e)
 {
