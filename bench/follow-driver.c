@@ -9,7 +9,7 @@
  *		[--progress FILE] LOGFILE...
  *
  *	follow-driver write --from SOURCE --to LOGFILE [--rate LINES_PER_S]
- *		[--burst LINES] [--seconds N] [--lines N]
+ *		[--burst LINES] [--seconds N] [--lines N] [--rotate SECONDS]
  * DESCRIPTION
  *	"follow" runs what the daemon's event loop runs, minus AgentX: one
  *	counter store and parser (pfs_engine_create() with the default
@@ -25,6 +25,15 @@
  *	evenly, the worst case for wake-ups); with --rate 0, as fast as
  *	possible in 64 KiB writes. It
  *	stops after --seconds or --lines, and prints the lines written.
+ *
+ *	With --rotate, every SECONDS the log is rotated to LOGFILE.NNNN
+ *	(NNNN counting from 0001), alternately by rename (then 100 more
+ *	lines go to the renamed file, as a syslog daemon writes until told to
+ *	reopen, before LOGFILE is created again) and by copytruncate (copy,
+ *	then truncate; no line is written in between, so none is lost). The
+ *	rotated files in name order followed by LOGFILE hold every line
+ *	written, in order. The last line printed is then "N lines, R
+ *	rotations".
  * DIAGNOSTICS
  *	Exit status 0, or 1 with a message.
  *--*/
@@ -211,6 +220,30 @@ static int do_follow(int argc, char **argv)
     return (0);
 }
 
+/* rotate_log - rename (odd n) or copytruncate (even n) to path.NNNN */
+
+static int rotate_log(const char *path, unsigned n, int out)
+{
+    char    name[4096];
+    char    buf[65536];
+    ssize_t len;
+    int     in, copy;
+
+    snprintf(name, sizeof(name), "%s.%04u", path, n);
+    if (n % 2 == 1)
+	return (rename(path, name));
+    if ((in = open(path, O_RDONLY)) < 0
+	|| (copy = open(name, O_WRONLY | O_CREAT | O_EXCL, 0644)) < 0)
+	return (-1);
+    while ((len = read(in, buf, sizeof(buf))) > 0)
+	if (write(copy, buf, (size_t) len) != len)
+	    return (-1);
+    close(in);
+    if (close(copy) < 0 || len < 0)
+	return (-1);
+    return (ftruncate(out, 0));
+}
+
 /* do_write - the paced writer */
 
 static int do_write(int argc, char **argv)
@@ -222,8 +255,13 @@ static int do_write(int argc, char **argv)
 	{"seconds", required_argument, 0, 's'},
 	{"lines", required_argument, 0, 'n'},
 	{"burst", required_argument, 0, 'b'},
+	{"rotate", required_argument, 0, 'R'},
 	{0, 0, 0, 0},
     };
+    double  rotate = 0;
+    long long next_rotate = 0;
+    unsigned rotations = 0;
+    int     tail = 0;
     const char *from = 0, *to = 0;
     long    rate = 1000;
     long    burst = 0;
@@ -258,6 +296,9 @@ static int do_write(int argc, char **argv)
 	case 'b':
 	    burst = atol(optarg);
 	    break;
+	case 'R':
+	    rotate = atof(optarg);
+	    break;
 	default:
 	    return (1);
 	}
@@ -273,7 +314,27 @@ static int do_write(int argc, char **argv)
     if (burst <= 0)
 	burst = rate / 100 > 0 ? rate / 100 : 1;
     start = mono_ms();
+    if (rotate > 0)
+	next_rotate = start + (long long) (rotate * 1000);
     for (;;) {
+	if (tail > 0 && --tail == 0) {
+	    /* The syslog daemon was told to reopen. */
+	    close(out);
+	    if ((out = open(to, O_WRONLY | O_APPEND | O_CREAT, 0644)) < 0) {
+		perror(to);
+		return (1);
+	    }
+	}
+	if (rotate > 0 && tail == 0 && mono_ms() >= next_rotate) {
+	    if (blen > 0 && write(out, buf, blen) != (ssize_t) blen)
+		return (1);
+	    blen = 0;
+	    if (rotate_log(to, ++rotations, out) < 0)
+		return (1);
+	    if (rotations % 2 == 1)
+		tail = 100;
+	    next_rotate += (long long) (rotate * 1000);
+	}
 	if (max_lines && written >= max_lines)
 	    break;
 	if (seconds > 0 && mono_ms() - start >= (long long) (seconds * 1000))
@@ -307,10 +368,15 @@ static int do_write(int argc, char **argv)
     if (blen > 0 && write(out, buf, blen) != (ssize_t) blen)
 	return (1);
     close(out);
+    if (tail > 0 && (out = open(to, O_WRONLY | O_APPEND | O_CREAT, 0644)) >= 0)
+	close(out);				/* reopened at the end */
     fclose(in);
     free(line);
     free(buf);
-    printf("%llu\n", written);
+    if (rotate > 0)
+	printf("%llu lines, %u rotations\n", written, rotations);
+    else
+	printf("%llu\n", written);
     return (0);
 }
 
