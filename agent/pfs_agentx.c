@@ -75,6 +75,7 @@ struct table_reg {
     PFS_AGENTX *ax;
     const struct pfs_mib_table *mt;
     netsnmp_tdata *tdata;
+    netsnmp_table_registration_info *ti;	/* not freed by unregistering */
     netsnmp_handler_registration *reg;
     size_t  mirrored;			/* store rows looked at */
     size_t  served;			/* rows in tdata */
@@ -399,6 +400,7 @@ static void register_table(PFS_AGENTX *ax, int mt)
     if (ti == 0 || tr->tdata == 0 || tr->reg == 0)
 	fatalx("cannot set up %s", def->name);
     tr->reg->handler->myvoid = tr;
+    tr->ti = ti;
     add_indexes(ti, mt);
     ti->min_column = (unsigned) def->min_col;
     ti->max_column = (unsigned) def->cols[def->ncols - 1].colnum;
@@ -565,6 +567,7 @@ void    pfs_agentx_free(PFS_AGENTX *ax)
 	struct table_reg *tr = ax->tables + t;
 
 	netsnmp_unregister_handler(tr->reg);
+	netsnmp_table_registration_info_free(tr->ti);
 	while ((row = netsnmp_tdata_row_first(tr->tdata)) != 0)
 	    netsnmp_tdata_remove_and_delete_row(tr->tdata, row);
 	netsnmp_tdata_delete_table(tr->tdata);

@@ -371,6 +371,7 @@ static void reload(struct daemon *d)
     netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
 		       NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, (int) nc.ping_interval);
     /* Keep what the running parts were built from; take the rest. */
+    pfs_strlist_free(&nc.logfiles);
     nc.logfiles = d->cfg.logfiles;
     d->cfg.logfiles.v = 0;
     d->cfg.logfiles.n = 0;
