@@ -72,6 +72,9 @@ size_t  pfs_lines_feed(PFS_LINEBUF *lb, const char *data, size_t len)
     const char *nl;
     size_t  lines = 0;
     size_t  n;
+    /* One scan of the whole chunk: most chunks hold no NUL byte at all. */
+    int     maynul = memchr(data, 0, len) != 0;
+    int     fl;
 
     while (p < end) {
 	nl = memchr(p, '\n', end - p);
@@ -85,7 +88,10 @@ size_t  pfs_lines_feed(PFS_LINEBUF *lb, const char *data, size_t len)
 	    continue;
 	}
 	if (lb->len == 0 && nl != 0 && n <= PFS_LINE_MAX) {
-	    lb->fn(p, n, 0, lb->ctx);		/* common case: no copy */
+	    fl = PFS_LINE_NUL_CHECKED;
+	    if (maynul && memchr(p, 0, n) != 0)
+		fl |= PFS_LINE_NUL;
+	    lb->fn(p, n, fl, lb->ctx);		/* common case: no copy */
 	    lines++;
 	    p = nl + 1;
 	    continue;

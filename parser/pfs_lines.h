@@ -18,6 +18,8 @@
 
 /* flags passed with each line */
 #define PFS_LINE_OVERLONG	(1<<0)	/* the line was cut */
+#define PFS_LINE_NUL_CHECKED	(1<<1)	/* PFS_LINE_NUL below is known */
+#define PFS_LINE_NUL		(1<<2)	/* the line holds a NUL byte */
 
 typedef void (*PFS_LINE_FN) (const char *line, size_t len, int flags, void *ctx);
 

@@ -170,6 +170,12 @@ struct PFS_PARSER {
     pcre2_code *re[PAT_COUNT];
     pcre2_match_data *md[PAT_COUNT];
     int     jit[PAT_COUNT];
+    /* Prefilters that spare PCRE2 calls (see pat_prefilter). */
+    unsigned char first[PAT_COUNT][32];	/* possible first bytes */
+    unsigned char has_first[PAT_COUNT];
+    unsigned char lit_kind[PAT_COUNT];	/* LIT_* */
+    unsigned char lit_len[PAT_COUNT];
+    char    lit[PAT_COUNT][48];		/* anchored literal prefix */
     char  **ignore_clients;
     size_t  n_ignore_clients;
     char  **ignore_relays;
@@ -178,8 +184,10 @@ struct PFS_PARSER {
     PFS_EVENT_FN event_fn;
     void   *event_ctx;
     /* Cache of the last line's source row. */
-    char    src_key[PFS_KEY_MAX];
-    size_t  src_len;
+    char    src_host[PFS_KEY_MAX];
+    char    src_inst[PFS_KEY_MAX];
+    size_t  src_hlen;
+    size_t  src_ilen;
     size_t  src_row;
     int     src_valid;
 };
@@ -201,10 +209,32 @@ struct line {
 
 /* match - run one pattern over subject; 1 if it matched */
 
+#define LIT_NONE	0
+#define LIT_PREFIX	1			/* literal, then more pattern */
+#define LIT_WHOLE	2			/* the pattern is "^literal" */
+#define LIT_EXACT	3			/* the pattern is "^literal$" */
+
 static int match(PFS_PARSER *p, enum pat_id id, const char *subj, size_t len)
 {
     int     rc;
+    size_t  n;
 
+    switch (p->lit_kind[id]) {
+    case LIT_NONE:
+	if (p->has_first[id] && (len == 0
+	      || !(p->first[id][(unsigned char) subj[0] >> 3] & (1 << (subj[0] & 7)))))
+	    return (0);
+	break;
+    default:
+	n = p->lit_len[id];
+	if (len < n || memcmp(subj, p->lit[id], n) != 0)
+	    return (0);
+	if (p->lit_kind[id] == LIT_WHOLE)
+	    return (1);
+	if (p->lit_kind[id] == LIT_EXACT)
+	    return (len == n || (len == n + 1 && subj[n] == '\n'));
+	break;
+    }
     if (p->jit[id])
 	rc = pcre2_jit_match(p->re[id], (PCRE2_SPTR) subj, len, 0, 0, p->md[id], 0);
     else
@@ -1074,6 +1104,20 @@ static size_t source_row(PFS_PARSER *p, const struct pfs_syslog *h,
 	host.ptr = "-";
 	host.len = 1;
     }
+    /* Same host and instance as the last line: no key to build. */
+    if (p->src_valid && host.len == p->src_hlen && inst.len == p->src_ilen
+	&& memcmp(host.ptr, p->src_host, host.len) == 0
+	&& memcmp(inst.ptr, p->src_inst, inst.len) == 0)
+	return (p->src_row);
+    if (host.len < sizeof(p->src_host) && inst.len < sizeof(p->src_inst)) {
+	memcpy(p->src_host, host.ptr, host.len);
+	memcpy(p->src_inst, inst.ptr, inst.len);
+	p->src_hlen = host.len;
+	p->src_ilen = inst.len;
+	p->src_valid = 1;
+    } else {
+	p->src_valid = 0;
+    }
     /* Each part gets at least half the key; never more than it has. */
     if (host.len > sizeof(key) / 2 && host.len + 1 + inst.len > sizeof(key))
 	host.len = inst.len < sizeof(key) / 2 ? sizeof(key) - 1 - inst.len : sizeof(key) / 2;
@@ -1083,17 +1127,10 @@ static size_t source_row(PFS_PARSER *p, const struct pfs_syslog *h,
     key[host.len] = '/';
     memcpy(key + host.len + 1, inst.ptr, inst.len);
     len = host.len + 1 + inst.len;
-    if (p->src_valid && len == p->src_len && memcmp(key, p->src_key, len) == 0)
-	return (p->src_row);
     p->src_row = pfs_table_row(p->stats, PFS_TBL_SOURCE, key, len);
     /* A source that found the table full counts in overflow:source per line. */
-    if (strcmp(pfs_table_key(p->stats, PFS_TBL_SOURCE, p->src_row), PFS_OTHER_KEY) == 0) {
+    if (strcmp(pfs_table_key(p->stats, PFS_TBL_SOURCE, p->src_row), PFS_OTHER_KEY) == 0)
 	p->src_valid = 0;
-	return (p->src_row);
-    }
-    memcpy(p->src_key, key, len);
-    p->src_len = len;
-    p->src_valid = 1;
     return (p->src_row);
 }
 
@@ -1111,7 +1148,8 @@ void    pfs_parser_line(PFS_PARSER *p, const char *line, size_t len, int flags)
     pfs_scalar_inc(p->stats, PFS_LINES);
     if (flags & PFS_LINE_OVERLONG)
 	pfs_scalar_inc(p->stats, PFS_LINES_OVERLONG);
-    if (memchr(line, 0, len) != 0)
+    if ((flags & PFS_LINE_NUL_CHECKED) ? (flags & PFS_LINE_NUL) != 0
+	: memchr(line, 0, len) != 0)
 	pfs_scalar_inc(p->stats, PFS_LINES_NUL);
     if (pfs_syslog_split(line, len, &ln.hdr) < 0) {
 	pfs_scalar_inc(p->stats, PFS_LINES_UNMATCHED);
@@ -1227,6 +1265,82 @@ static void free_list(char **list, size_t n)
     free(list);
 }
 
+/*
+ * pat_prefilter - what can be decided without PCRE2: an anchored pattern's
+ * literal start (whole pattern, "^lit$", or a prefix), else the set of
+ * possible first bytes that PCRE2 computed (anchored patterns only).
+ */
+static void pat_prefilter(PFS_PARSER *p, int id)
+{
+    const char *src = pat_src[id];
+    const char *q;
+    char    buf[sizeof(p->lit[0])];
+    size_t  n = 0;
+    int     depth = 0;
+    int     kind;
+    uint32_t type = 0;
+    uint32_t cu = 0;
+    const uint8_t *bm = 0;
+
+    p->lit_kind[id] = LIT_NONE;
+    p->has_first[id] = 0;
+    if (src[0] != '^')
+	return;
+    /* A top-level alternative would not be anchored by the '^'. */
+    for (q = src; *q; q++) {
+	if (*q == '\\' && q[1])
+	    q++;
+	else if (*q == '(')
+	    depth++;
+	else if (*q == ')')
+	    depth--;
+	else if (*q == '|' && depth == 0)
+	    return;
+    }
+    for (q = src + 1; *q && n < sizeof(buf); q++) {
+	if (*q == '\\') {
+	    if (q[1] == 0 || isalnum((unsigned char) q[1]))
+		break;
+	    buf[n++] = *++q;
+	} else if (strchr(".[]()|?*+{}^$", *q)) {
+	    break;
+	} else {
+	    buf[n++] = *q;
+	}
+    }
+    if (*q == '?' || *q == '*' || *q == '+' || *q == '{') {
+	/* The last literal is quantified: not part of the prefix. */
+	if (n > 0 && q[-1] != '\\')
+	    n--;
+	else if (n > 0)
+	    n--;
+	kind = LIT_PREFIX;
+    } else if (*q == 0) {
+	kind = LIT_WHOLE;
+    } else if (*q == '$' && q[1] == 0) {
+	kind = LIT_EXACT;
+    } else {
+	kind = LIT_PREFIX;
+    }
+    if (n > 0 && n < sizeof(buf)) {
+	memcpy(p->lit[id], buf, n);
+	p->lit_len[id] = (unsigned char) n;
+	p->lit_kind[id] = (unsigned char) kind;
+	return;
+    }
+    pcre2_pattern_info(p->re[id], PCRE2_INFO_FIRSTBITMAP, &bm);
+    pcre2_pattern_info(p->re[id], PCRE2_INFO_FIRSTCODETYPE, &type);
+    pcre2_pattern_info(p->re[id], PCRE2_INFO_FIRSTCODEUNIT, &cu);
+    if (bm) {
+	memcpy(p->first[id], bm, 32);
+	p->has_first[id] = 1;
+    } else if (type == 1 && cu < 256) {
+	memset(p->first[id], 0, 32);
+	p->first[id][cu >> 3] |= 1 << (cu & 7);
+	p->has_first[id] = 1;
+    }
+}
+
 /* pfs_parser_create - compile every pattern once */
 
 PFS_PARSER *pfs_parser_create(PFS_STATS *stats, const struct pfs_parser_opts *opts,
@@ -1260,6 +1374,7 @@ PFS_PARSER *pfs_parser_create(PFS_STATS *stats, const struct pfs_parser_opts *op
 	    return (0);
 	}
 	p->jit[i] = pcre2_jit_compile(p->re[i], PCRE2_JIT_COMPLETE) == 0;
+	pat_prefilter(p, i);
 	p->md[i] = pcre2_match_data_create_from_pattern(p->re[i], 0);
 	if (p->md[i] == 0) {
 	    snprintf(err, errlen, "pattern %s: no memory for match data", pat_name[i]);

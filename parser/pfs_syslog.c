@@ -92,11 +92,18 @@ static int month(const char *p)
 
 static int hms(const char *p, struct pfs_time *t)
 {
-    if (p[2] != ':' || p[5] != ':')
+    /* Six digit tests folded into one branch: this runs for every line. */
+    unsigned d0 = (unsigned char) p[0] - '0', d1 = (unsigned char) p[1] - '0';
+    unsigned d3 = (unsigned char) p[3] - '0', d4 = (unsigned char) p[4] - '0';
+    unsigned d6 = (unsigned char) p[6] - '0', d7 = (unsigned char) p[7] - '0';
+
+    if (p[2] != ':' || p[5] != ':'
+	|| ((d0 > 9) | (d1 > 9) | (d3 > 9) | (d4 > 9) | (d6 > 9) | (d7 > 9)))
 	return (-1);
-    if ((t->hour = num(p, 2)) < 0 || t->hour > 23
-	|| (t->min = num(p + 3, 2)) < 0 || t->min > 59
-	|| (t->sec = num(p + 6, 2)) < 0 || t->sec > 60)
+    t->hour = (int) (d0 * 10 + d1);
+    t->min = (int) (d3 * 10 + d4);
+    t->sec = (int) (d6 * 10 + d7);
+    if (t->hour > 23 || t->min > 59 || t->sec > 60)
 	return (-1);
     return (0);
 }

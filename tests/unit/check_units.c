@@ -58,7 +58,8 @@ static void record(const char *line, size_t len, int flags, void *ctx)
 
     ck_assert_uint_lt(g->n, MAX_GOT);
     g->len[g->n] = len;
-    g->flags[g->n] = flags;
+    /* PFS_LINE_NUL_CHECKED only says PFS_LINE_NUL is known: keep the rest. */
+    g->flags[g->n] = flags & ~PFS_LINE_NUL_CHECKED;
     memcpy(g->head[g->n], line, n);
     g->head[g->n][n] = 0;
     g->tail[g->n] = len ? line[len - 1] : 0;
@@ -248,7 +249,9 @@ START_TEST(lines_nul_bytes)
     ck_assert_uint_eq(g.len[0], 3);
     ck_assert_int_eq(g.tail[0], 'b');
     ck_assert_uint_eq(g.len[1], 2);
-    /* Held across writes, too. */
+    ck_assert_int_eq(g.flags[0], PFS_LINE_NUL);
+    ck_assert_int_eq(g.flags[1], PFS_LINE_NUL);
+    /* Held across writes, too (the parser then looks for NUL itself). */
     ck_assert_uint_eq(pfs_lines_feed(&lb, "x\0", 2), 0);
     ck_assert_uint_eq(pfs_lines_feed(&lb, "y\n", 2), 1);
     ck_assert_uint_eq(g.len[2], 3);
