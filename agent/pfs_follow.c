@@ -641,7 +641,8 @@ static void read_between(struct pfs_file *f, const struct stream *saved,
 	b[n++] = c;
     }
     closedir(dp);
-    qsort(b, n, sizeof(*b), by_mtime);
+    if (n > 1)					/* b is NULL when n is 0 */
+	qsort(b, n, sizeof(*b), by_mtime);
     for (i = 0; i < n; i++) {
 	struct stream tmp;
 
