@@ -13,8 +13,12 @@ set -eu
 what=${1:-test}
 build_pkgs="gcc make autoconf automake pkg-config libsnmp-dev libpcre2-dev libjansson-dev
  libsystemd-dev snmpd snmp procps iproute2"
-test_pkgs="check snmptrapd smitools postfix mrtg clang libclang-rt-14-dev
- systemd-journal-remote valgrind"
+test_pkgs="check snmptrapd smitools libsnmp-base postfix mrtg clang libclang-rt-14-dev
+ systemd systemd-journal-remote groff-base man-db valgrind"
+
+# The MIB tests take the IETF base MIBs from the npm registry (npm pack
+# net-snmp); use the machine's npm if it has one, else Debian's.
+command -v npm >/dev/null 2>&1 || test_pkgs="$test_pkgs npm"
 
 case $what in
 build) pkgs=$build_pkgs ;;
