@@ -128,6 +128,13 @@ static const struct token tokens[] = {
     "count queued messages older than this (default 3600)"},
     {"queue_age_long", T_UINT, OFF(queue_age[1]), 1, 100000000, "SECONDS",
     "and older than this (default 86400)"},
+    /* The systemd journal. */
+    {"journal", T_BOOL, OFF(journal), 0, 1, "yes|no",
+    "also read Postfix's entries from the systemd journal (default no)"},
+    {"journal_identifier", T_LIST, OFF(journal_identifiers), 0, 0, "NAME...",
+    "syslog identifiers read from the journal, with NAME/* (default postfix)"},
+    {"journal_directory", T_STRING, OFF(journal_directory), 0, 0, "DIR",
+    "read journal files from DIR (default: the system journal)"},
 };
 
 #define NTOKENS (sizeof(tokens) / sizeof(tokens[0]))
@@ -197,6 +204,8 @@ void    pfs_config_free(struct pfs_config *cfg)
     free(cfg->postqueue);
     free(cfg->queue_config_directory);
     free(cfg->queue_directory);
+    pfs_strlist_free(&cfg->journal_identifiers);
+    free(cfg->journal_directory);
     memset(cfg, 0, sizeof(*cfg));
 }
 

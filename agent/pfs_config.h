@@ -69,6 +69,10 @@ struct pfs_config {
     char   *queue_directory;		/* for the corrupt queue, or NULL */
     unsigned queue_refresh;		/* seconds */
     unsigned queue_age[2];		/* "older than" thresholds, seconds */
+    /* The systemd journal (issue 4): pfs_journal(3). */
+    int     journal;			/* read Postfix's journal entries */
+    struct pfs_strlist journal_identifiers;	/* SYSLOG_IDENTIFIER names */
+    char   *journal_directory;		/* journal files, or NULL: the system's */
 };
 
 extern void pfs_config_init(struct pfs_config *);

@@ -82,11 +82,15 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
 #include "pfs_agentx.h"
+#include "pfs_alertmib.h"
 #include "pfs_daemon.h"
+#include "pfs_events.h"
 #include "pfs_follow.h"
+#include "pfs_journal.h"
 #include "pfs_log.h"
 #include "pfs_mib.h"
 #include "pfs_once.h"
+#include "pfs_queue.h"
 #include "pfs_state.h"
 #include "pfs_util.h"
 
@@ -107,8 +111,14 @@ struct daemon {
     PFS_PARSER *parser;
     PFS_FOLLOW *follow;
     PFS_AGENTX *ax;
+    PFS_EVENTS *events;			/* the alert modules */
+    PFS_QUEUE *queue;			/* or NULL: queue_monitor no */
+    PFS_ALERTMIB *am;
+    PFS_JOURNAL *journal;		/* or NULL: journal no */
+    int     journal_fd;			/* registered, or -1 */
     unsigned poll_alarm;
     unsigned save_alarm;
+    unsigned queue_alarm;
     int     save_failing;		/* a save failed; logged once */
     int     saved_once;			/* saved_changes is valid */
     uint64_t saved_changes;		/* pfs_follow_changes() at the last save */
@@ -215,13 +225,15 @@ static time_t files_last_line(void *ctx)
 static void save_state(struct daemon *d, int force)
 {
     char    err[1024];
-    uint64_t changes = pfs_follow_changes(d->follow);
+    uint64_t changes = pfs_follow_changes(d->follow)
+    + (d->journal ? pfs_journal_changes(d->journal) : 0);
 
     /* Nothing read since the last save: the file would be the same. */
     if (!force && d->saved_once && !d->save_failing && changes == d->saved_changes)
 	return;
-    if (pfs_state_save(d->state_path, d->st, d->parser, d->follow, err,
-		       sizeof(err)) < 0) {
+    if (pfs_state_save_cursor(d->state_path, d->st, d->parser, d->follow,
+			      d->journal ? pfs_journal_cursor(d->journal) : 0,
+			      err, sizeof(err)) < 0) {
 	if (!d->save_failing)
 	    log_warnx("cannot save the state: %s", err);
 	d->save_failing = 1;
@@ -245,6 +257,17 @@ static void on_follow_fd(int fd, void *ctx)
     pfs_agentx_sync(d->ax);
 }
 
+/* on_journal_fd - the journal changed */
+
+static void on_journal_fd(int fd, void *ctx)
+{
+    struct daemon *d = ctx;
+
+    (void) fd;
+    pfs_journal_event(d->journal);
+    pfs_agentx_sync(d->ax);
+}
+
 /* on_poll - the follower's timer */
 
 static void on_poll(unsigned reg, void *ctx)
@@ -253,7 +276,69 @@ static void on_poll(unsigned reg, void *ctx)
 
     (void) reg;
     pfs_follow_poll(d->follow);
+    if (d->journal)
+	pfs_journal_poll(d->journal);
     pfs_agentx_sync(d->ax);
+}
+
+/* on_queue_fd - postqueue's output is readable */
+
+static void on_queue_fd(int fd, void *ctx)
+{
+    struct daemon *d = ctx;
+
+    (void) fd;
+    (void) pfs_queue_input(d->queue, time((time_t *) 0));
+}
+
+/* queue_opened - a read started: watch its pipe */
+
+static void queue_opened(int fd, void *ctx)
+{
+    register_readfd(fd, on_queue_fd, ctx);
+}
+
+/* queue_closing - a read ended: forget its pipe before it is closed */
+
+static void queue_closing(int fd, void *ctx)
+{
+    (void) ctx;
+    unregister_readfd(fd);
+}
+
+/* on_queue_tick - start a queue read when due, end one that hangs */
+
+static void on_queue_tick(unsigned reg, void *ctx)
+{
+    (void) reg;
+    pfs_queue_tick(((struct daemon *) ctx)->queue, time((time_t *) 0));
+}
+
+/* set_account_limits - the default limit and the overrides */
+
+static void set_account_limits(struct daemon *d, const struct pfs_config *cfg)
+{
+    PFS_ACCOUNTS *a = pfs_events_accounts(d->events);
+    size_t  i;
+
+    if (a == 0)
+	return;
+    pfs_accounts_set_default_limit(a, cfg->account_limit);
+    for (i = 0; i < cfg->account_limits.n; i++) {
+	const char *spec = cfg->account_limits.v[i];
+	const char *eq = strrchr(spec, '=');
+	char   *name;
+	char   *end;
+	unsigned long long n;
+
+	if (eq == 0 || eq == spec || (n = strtoull(eq + 1, &end, 10), *end != 0)) {
+	    log_warnx("account_limits: bad entry \"%.100s\"", spec);
+	    continue;
+	}
+	name = pfs_strndup(spec, (size_t) (eq - spec));
+	pfs_accounts_set_limit(a, name, (uint64_t) n);
+	free(name);
+    }
 }
 
 /* on_save - the save timer */
@@ -361,6 +446,24 @@ static void reload(struct daemon *d)
     NOTE(nc.poll_interval != oc->poll_interval, "poll_interval");
     NOTE(nc.from_start != oc->from_start, "from_start");
     NOTE(!same_str(nc.pidfile, oc->pidfile), "pidfile");
+    NOTE(nc.accounts != oc->accounts || nc.account_cap != oc->account_cap,
+	 "account_tracking/max_accounts");
+    NOTE(!same_list(&nc.inside_transports, &oc->inside_transports), "inside_transport");
+    NOTE(nc.baseline_days != oc->baseline_days || nc.baseline_sigma != oc->baseline_sigma
+	 || nc.baseline_min_days != oc->baseline_min_days
+	 || nc.baseline_hourly != oc->baseline_hourly, "baseline_*");
+    NOTE(memcmp(nc.filter_low, oc->filter_low, sizeof(nc.filter_low)) != 0
+	 || memcmp(nc.filter_high, oc->filter_high, sizeof(nc.filter_high)) != 0
+	 || nc.filter_min_scanned != oc->filter_min_scanned, "filter_*");
+    NOTE(nc.queue_monitor != oc->queue_monitor || nc.queue_refresh != oc->queue_refresh
+	 || !same_str(nc.postqueue, oc->postqueue)
+	 || !same_str(nc.queue_config_directory, oc->queue_config_directory)
+	 || !same_str(nc.queue_directory, oc->queue_directory)
+	 || nc.queue_age[0] != oc->queue_age[0] || nc.queue_age[1] != oc->queue_age[1],
+	 "queue_*");
+    NOTE(nc.journal != oc->journal
+	 || !same_list(&nc.journal_identifiers, &oc->journal_identifiers)
+	 || !same_str(nc.journal_directory, oc->journal_directory), "journal*");
 #undef NOTE
     if (changed[0])
 	log_warnx("reload: changes to%s take effect at the next restart", changed);
@@ -370,6 +473,7 @@ static void reload(struct daemon *d)
     }
     netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
 		       NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, (int) nc.ping_interval);
+    set_account_limits(d, &nc);
     /* Keep what the running parts were built from; take the rest. */
     pfs_strlist_free(&nc.logfiles);
     nc.logfiles = d->cfg.logfiles;
@@ -532,6 +636,7 @@ static void setup_snmp(struct daemon *d, int state_loaded)
     netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
 		       NETSNMP_DS_AGENT_AGENTX_RETRIES, AGENTX_RETRIES);
     d->ax = pfs_agentx_create(d->st, &files);
+    d->am = pfs_alertmib_create(d->events, d->queue);
     if (!state_loaded)
 	pfs_agentx_discontinuity(d->ax);
     /* Connects to snmpd, or arms the ping alarm to retry. */
@@ -547,14 +652,17 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
     int     ready = -1;
     int     fd;
     enum pfs_state_result sr;
+    char    cursor[PFS_STATE_CURSOR_MAX + 1];
+    int     cursor_found = 0;
 
     memset(&d, 0, sizeof(d));
     d.opts = o;
     d.pidfd = -1;
+    d.journal_fd = -1;
     log_init(APP_NAME, 1, o->debug);
     if (load_config(&d.cfg, o, err, sizeof(err)) < 0)
 	fatalx("%s", err);
-    if (d.cfg.logfiles.n == 0)
+    if (d.cfg.logfiles.n == 0 && !d.cfg.journal)
 	fatalx("no log file to follow: name one on the command line or "
 	       "with \"logfile\" in %s",
 	       o->config_path ? o->config_path : PFS_DEF_CONFIG);
@@ -567,9 +675,28 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
     setup_signals();
 
     d.parser = pfs_engine_create(&d.cfg, &d.st);
+    d.events = pfs_events_create(&d.cfg);
+    pfs_parser_set_event(d.parser, pfs_events_fn, d.events);
+    pfs_state_set_events(d.events);
+    if (d.cfg.queue_monitor) {
+	struct pfs_queue_opts qo;
+
+	pfs_queue_opts_init(&qo, &d.cfg);
+	d.queue = pfs_queue_create(&qo);
+	pfs_queue_set_fd_callbacks(d.queue, queue_opened, queue_closing, &d);
+    }
     d.follow = pfs_follow_create(d.parser, d.cfg.logfiles.v, d.cfg.logfiles.n,
 				 d.cfg.poll_interval, d.cfg.from_start);
-    sr = pfs_state_load(d.state_path, d.st, d.parser, d.follow, err, sizeof(err));
+    if (d.cfg.journal) {
+	d.journal = pfs_journal_create(d.parser, d.cfg.journal_directory,
+				       (const char *const *) d.cfg.journal_identifiers.v,
+				       d.cfg.journal_identifiers.n, d.cfg.from_start,
+				       err, sizeof(err));
+	if (d.journal == 0)
+	    fatalx("journal: %s", err);
+    }
+    sr = pfs_state_load_cursor(d.state_path, d.st, d.parser, d.follow, cursor,
+			       sizeof(cursor), &cursor_found, err, sizeof(err));
     switch (sr) {
     case PFS_STATE_LOADED:
 	log_info("counters restored from %s", d.state_path);
@@ -582,11 +709,22 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
 	break;
     }
     pfs_follow_start(d.follow);
+    if (d.journal) {
+	if (sr == PFS_STATE_LOADED && cursor_found)
+	    pfs_journal_set_cursor(d.journal, cursor);
+	pfs_journal_start(d.journal);
+    }
     setup_snmp(&d, sr == PFS_STATE_LOADED);
 
     if ((fd = pfs_follow_fd(d.follow)) >= 0)
 	register_readfd(fd, on_follow_fd, &d);
+    if (d.journal && (d.journal_fd = pfs_journal_fd(d.journal)) >= 0)
+	register_readfd(d.journal_fd, on_journal_fd, &d);
     register_readfd(sig_pipe[0], on_sig_pipe, 0);
+    if (d.queue) {
+	d.queue_alarm = snmp_alarm_register(1, SA_REPEAT, on_queue_tick, &d);
+	pfs_queue_tick(d.queue, time((time_t *) 0));
+    }
     d.poll_alarm = snmp_alarm_register(pfs_follow_poll_interval(d.follow),
 				       SA_REPEAT, on_poll, &d);
     d.save_alarm = snmp_alarm_register(d.cfg.save_interval, SA_REPEAT, on_save, &d);
@@ -598,12 +736,15 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
 
     while (!got_term) {
 	int     backlog = pfs_follow_backlog(d.follow);
+	int     jbacklog = d.journal ? pfs_journal_backlog(d.journal) : 0;
 
-	agent_check_and_process(backlog ? 0 : 1);
-	if (backlog && !got_term) {
+	agent_check_and_process(backlog || jbacklog ? 0 : 1);
+	if (backlog && !got_term)
 	    pfs_follow_poll(d.follow);
+	if (jbacklog && !got_term)
+	    pfs_journal_poll(d.journal);
+	if ((backlog || jbacklog) && !got_term)
 	    pfs_agentx_sync(d.ax);
-	}
 	if (got_hup) {
 	    got_hup = 0;
 	    reload(&d);
@@ -614,12 +755,22 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
     save_state(&d, 1);
     if ((fd = pfs_follow_fd(d.follow)) >= 0)
 	unregister_readfd(fd);
+    if (d.journal_fd >= 0)
+	unregister_readfd(d.journal_fd);
     unregister_readfd(sig_pipe[0]);
     snmp_alarm_unregister(d.poll_alarm);
     snmp_alarm_unregister(d.save_alarm);
+    if (d.queue)
+	snmp_alarm_unregister(d.queue_alarm);
+    pfs_alertmib_free(d.am);
     pfs_agentx_free(d.ax);
+    /* Ends a running read; its pipe is unregistered through queue_closing. */
+    pfs_queue_free(d.queue);
     snmp_shutdown(APP_NAME);
+    pfs_journal_free(d.journal);
     pfs_follow_free(d.follow);
+    pfs_state_set_events(0);
+    pfs_events_free(d.events);
     pfs_parser_free(d.parser);
     pfs_stats_free(d.st);
     if (d.pidfile) {

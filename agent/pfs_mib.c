@@ -50,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pfs_alertmib.h"
 #include "pfs_mib.h"
 
 static const oid counters_oid[] = {PFS_OID_COUNTERS};
@@ -475,5 +476,7 @@ int     pfs_mib_print_oids(FILE *fp, const PFS_STATS *st)
 	}
 	print_table(fp, pfs_mib_tables + t, st);
     }
+    if (pfs_alertmib_print_oids(fp) < 0)
+	return (-1);
     return (fflush(fp) == 0 && !ferror(fp) ? 0 : -1);
 }

@@ -11,7 +11,8 @@
 #   fx_need TOOL...          "1..0 # SKIP" and exit when a tool is absent
 #   fx_base_mibs             SNMPv2-SMI/TC/CONF (npm package net-snmp) and
 #                            NET-SNMP-MIB into $fx_mibs; skips if impossible
-#   fx_start_snmpd [UDPPORT] private snmpd (and udp:127.0.0.1:PORT)
+#   fx_start_snmpd [UDPPORT] private snmpd (and udp:127.0.0.1:PORT);
+#                            FX_SNMPD_EXTRA: more lines for its snmpd.conf
 #   fx_stop_snmpd [KILL]     stop it (SIGTERM, or SIGKILL)
 #   fx_start_agent [ARGS]    the agent in the foreground on $fx_dir/mail.log
 #   fx_stop_agent            SIGTERM; returns its exit status
@@ -176,6 +177,7 @@ access        rwgroup "" any noauth exact all all  none
 createUser    testv3 SHA "authpass123" AES "privpass123"
 rouser        testv3 priv
 $_udp
+${FX_SNMPD_EXTRA:-}
 dontLogTCPWrappersConnects yes
 [snmp] persistentDir $fx_dir/persist
 EOF
@@ -215,6 +217,7 @@ state_file           $fx_dir/state.json
 save_interval        1
 poll_interval        1
 pidfile              $fx_dir/agent.pid
+queue_monitor        no
 ${1:-}
 EOF
 }
