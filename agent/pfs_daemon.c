@@ -29,6 +29,17 @@
  *	without blocking until it has caught up, answering requests in
  *	between.
  *
+ *	The alert modules (pfs_events(3)) get every parser event; their
+ *	state is saved with the counters, and pfs_alertmib(3) serves them
+ *	and sends their notifications. With queue_monitor, pfs_queue(3)
+ *	reads the queue in the background: a 1-second alarm starts a
+ *	postqueue -j when due, and its pipe is registered with the loop
+ *	while a read runs (SIGCHLD keeps its default disposition, so the
+ *	child can be reaped). With journal yes, pfs_journal(3) reads
+ *	Postfix's journal entries beside (or instead of) the log files: its
+ *	descriptor is on the loop, the follower's poll timer polls it too,
+ *	and its cursor is saved in the state file (pfs_state_save_cursor()).
+ *
  *	Net-SNMP is kept quiet and self-contained: no MIB files are loaded
  *	(MIBS is emptied), none of its configuration files are read, no
  *	persistent state is written; the AgentX socket, ping interval and
@@ -39,7 +50,8 @@
  *	SIGHUP reopens the log (syslog) and the followed files and reloads
  *	the configuration file. A file that does not load is reported and
  *	the running configuration stays. Of a new configuration, the save
- *	interval applies at once and the ping interval at the next
+ *	interval and the account limits (account_limit, account_limits)
+ *	apply at once and the ping interval at the next
  *	connection to snmpd; a change to anything else (log files, socket,
  *	ignore lists, table caps, state file, ...) is reported as needing a
  *	restart. SIGTERM and SIGINT save the state and exit with status 0.
