@@ -414,16 +414,16 @@ static json_t *u64_array(const uint64_t *v, size_t n)
 
 json_t *pfs_baseline_save(const PFS_BASELINE *b)
 {
-    json_t *days = json_array();
+    json_t *days;
     json_t *o, *counts, *hours;
     char    buf[16], first[16];
     int64_t d;
     int     i;
 
-    if (days == 0)
-	fatalx("out of memory saving the baseline");
     if (b->today == INT64_MIN)
 	return (json_pack("{s:n}", "today"));
+    if ((days = json_array()) == 0)
+	fatalx("out of memory saving the baseline");
     for (d = b->today - PFS_BL_HISTORY + 1; d <= b->today; d++) {
 	const struct day_rec *r = rec_of(b, d);
 
