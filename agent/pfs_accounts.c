@@ -12,6 +12,8 @@
  *
  *	void	pfs_accounts_set_default_limit(accounts, limit)
  *
+ *	void	pfs_accounts_clear_limits(accounts)
+ *
  *	void	pfs_accounts_set_callback(accounts, fn, ctx)
  *
  *	void	pfs_accounts_received(accounts, name, len, when)
@@ -232,6 +234,21 @@ void    pfs_accounts_set_limit(PFS_ACCOUNTS *a, const char *name, uint64_t limit
     }
     if ((s = find(a, name, len)) != NIL)
 	a->slots[s].limit = limit;
+}
+
+/* pfs_accounts_clear_limits - forget every per-account limit (reload) */
+
+void    pfs_accounts_clear_limits(PFS_ACCOUNTS *a)
+{
+    size_t  i;
+
+    for (i = 0; i < a->nov; i++)
+	free(a->ov[i].name);
+    free(a->ov);
+    a->ov = 0;
+    a->nov = 0;
+    for (i = 0; i < a->nslots; i++)
+	a->slots[i].limit = a->def_limit;
 }
 
 /* pfs_accounts_set_default_limit - new default (reload), kept overrides */

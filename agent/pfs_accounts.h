@@ -43,6 +43,7 @@ extern PFS_ACCOUNTS *pfs_accounts_create(size_t cap, uint64_t limit);
 extern void pfs_accounts_free(PFS_ACCOUNTS *);
 extern void pfs_accounts_set_limit(PFS_ACCOUNTS *, const char *name, uint64_t limit);
 extern void pfs_accounts_set_default_limit(PFS_ACCOUNTS *, uint64_t limit);
+extern void pfs_accounts_clear_limits(PFS_ACCOUNTS *);	/* every override */
 extern void pfs_accounts_set_callback(PFS_ACCOUNTS *, PFS_ACCOUNT_LIMIT_FN, void *);
 
 /* A message submitted by the account (qmgr took it). */

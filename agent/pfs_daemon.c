@@ -335,6 +335,8 @@ static void set_account_limits(struct daemon *d, const struct pfs_config *cfg)
 
     if (a == 0)
 	return;
+    /* Overrides dropped from the file go back to the default. */
+    pfs_accounts_clear_limits(a);
     pfs_accounts_set_default_limit(a, cfg->account_limit);
     for (i = 0; i < cfg->account_limits.n; i++) {
 	const char *spec = cfg->account_limits.v[i];
