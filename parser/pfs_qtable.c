@@ -82,8 +82,8 @@ PFS_QTABLE *pfs_qtable_create(size_t cap)
     if (cap > (NIL - 1) / 2)
 	cap = (NIL - 1) / 2;
     qt->cap = cap;
-    for (qt->nbuckets = 64; qt->nbuckets < cap; qt->nbuckets *= 2)
-	 /* void */ ;
+    /* Start small: the bucket array grows with the entries in use. */
+    qt->nbuckets = 64;
     qt->buckets = pfs_malloc(qt->nbuckets * sizeof(*qt->buckets));
     memset(qt->buckets, 0xff, qt->nbuckets * sizeof(*qt->buckets));
     qt->free_list = qt->oldest = qt->newest = NIL;
@@ -160,6 +160,24 @@ void    pfs_qtable_remove(PFS_QTABLE *qt, struct pfs_qentry *e)
     unlink_node(qt, (uint32_t) ((struct node *) e - qt->nodes));
 }
 
+/* grow_buckets - double the bucket array, rechain every entry */
+
+static void grow_buckets(PFS_QTABLE *qt)
+{
+    size_t  nb = qt->nbuckets * 2;
+    uint32_t i;
+
+    qt->buckets = pfs_reallocarray(qt->buckets, nb, sizeof(*qt->buckets));
+    memset(qt->buckets, 0xff, nb * sizeof(*qt->buckets));
+    qt->nbuckets = nb;
+    for (i = qt->oldest; i != NIL; i = qt->nodes[i].newer) {
+	struct node *n = qt->nodes + i;
+
+	n->hnext = qt->buckets[n->hash & (nb - 1)];
+	qt->buckets[n->hash & (nb - 1)] = i;
+    }
+}
+
 /* pfs_qtable_add - insert or reset the entry for (source, qid) */
 
 struct pfs_qentry *pfs_qtable_add(PFS_QTABLE *qt, uint32_t source,
@@ -201,6 +219,8 @@ struct pfs_qentry *pfs_qtable_add(PFS_QTABLE *qt, uint32_t source,
 	idx = qt->free_list;
 	qt->free_list = qt->nodes[idx].hnext;
     }
+    if (qt->count >= qt->nbuckets)
+	grow_buckets(qt);
     n = qt->nodes + idx;
     memset(&n->e, 0, sizeof(n->e));
     n->e.source = source;
