@@ -803,21 +803,11 @@ int     pfs_oids_run(const struct pfs_config *cfg, char **files, int nfiles)
     PFS_STATS *st = 0;
     PFS_PARSER *p = 0;
     int     status = 0;
-    int     fd;
-    int     i;
 
     if (nfiles > 0) {
 	p = pfs_engine_create(cfg, &st);
-	for (i = 0; i < nfiles; i++) {
-	    if ((fd = open(files[i], O_RDONLY | O_CLOEXEC)) < 0) {
-		log_warn("cannot open log file %s", files[i]);
-		status = 1;
-		continue;
-	    }
-	    if (pfs_read_fd(fd, files[i], p, 1) < 0)
-		status = 1;
-	    close(fd);
-	}
+	if (pfs_read_files(p, files, nfiles) < 0)
+	    status = 1;
     }
     if (status == 0 && pfs_mib_print_oids(stdout, st) < 0) {
 	log_warn("cannot write the list");

@@ -11,6 +11,8 @@
  *	PFS_PARSER *pfs_engine_create(cfg, stats)
  *
  *	int	pfs_print_counters(fp, stats, json)
+ *
+ *	int	pfs_read_files(parser, files, nfiles)
  * DESCRIPTION
  *	pfs_once_run() reads each file ("-" is standard input) from its
  *	start to its end through one parser and one counter store, then
@@ -18,6 +20,9 @@
  *	JSON object (jansson) with the same names and numbers. A last line
  *	without a newline is counted: at the end of a file read once, it is
  *	as complete as it will get.
+ *
+ *	pfs_read_files() feeds the named files to a parser, as --once and
+ *	--oids FILE... read them.
  *
  *	pfs_engine_create() builds the counter store and the parser from the
  *	configuration (caps, ignore lists); the daemon uses it too, so both
@@ -181,31 +186,42 @@ int     pfs_print_counters(FILE *fp, const PFS_STATS *st, int json)
     return (ret);
 }
 
+/* pfs_read_files - feed named files ("-": standard input); -1 if any failed */
+
+int     pfs_read_files(PFS_PARSER *p, char **files, int nfiles)
+{
+    int     i;
+    int     fd;
+    int     ret = 0;
+
+    for (i = 0; i < nfiles; i++) {
+	if (strcmp(files[i], "-") == 0) {
+	    if (pfs_read_fd(0, "standard input", p, 1) < 0)
+		ret = -1;
+	    continue;
+	}
+	if ((fd = open(files[i], O_RDONLY | O_CLOEXEC)) < 0) {
+	    log_warn("cannot open log file %s", files[i]);
+	    ret = -1;
+	    continue;
+	}
+	if (pfs_read_fd(fd, files[i], p, 1) < 0)
+	    ret = -1;
+	close(fd);
+    }
+    return (ret);
+}
+
 /* pfs_once_run - the --once mode */
 
 int     pfs_once_run(const struct pfs_config *cfg, char **files, int nfiles, int json)
 {
     PFS_STATS *st;
     PFS_PARSER *p = pfs_engine_create(cfg, &st);
-    int     i;
-    int     fd;
     int     status = 0;
 
-    for (i = 0; i < nfiles; i++) {
-	if (strcmp(files[i], "-") == 0) {
-	    if (pfs_read_fd(0, "standard input", p, 1) < 0)
-		status = 1;
-	    continue;
-	}
-	if ((fd = open(files[i], O_RDONLY | O_CLOEXEC)) < 0) {
-	    log_warn("cannot open log file %s", files[i]);
-	    status = 1;
-	    continue;
-	}
-	if (pfs_read_fd(fd, files[i], p, 1) < 0)
-	    status = 1;
-	close(fd);
-    }
+    if (pfs_read_files(p, files, nfiles) < 0)
+	status = 1;
     if (status == 0 && pfs_print_counters(stdout, st, json) < 0) {
 	log_warn("cannot write the counters");
 	status = 1;
