@@ -23,6 +23,8 @@ jobs=${PFS_JOBS:-2}
 fuzz_seconds=${PFS_FUZZ_SECONDS:-60}
 stage_pass=0
 stage_fail=0
+check_rc=0
+asan_rc=0
 
 say() { printf '\n=== %s\n' "$*"; }
 
@@ -57,13 +59,28 @@ show_failures() {
     done
 }
 
+# make_failed NAME RC B LOG - a make run that failed with no failed test
+# (a test program did not build) counts as one failure of its own
+make_failed() {
+    if [ "$2" != 0 ] && [ "$3" = 0 ]; then
+        echo "----- $1 exited $2 without a failed test: a build step failed"
+        grep -E 'error|Error' "$4" | head -n 20
+        return 0
+    fi
+    return 1
+}
+
 finish() {
-    local p=$stage_pass f=$stage_fail s=0 dir r
+    local p=$stage_pass f=$stage_fail s=0 dir r a b c
     for dir in "$top/_build/default" "$top/_build/asan"; do
         [ -d "$dir" ] || continue
         read -r a b c <<<"$(count_trs "$dir")"
         p=$((p + a)); f=$((f + b)); s=$((s + c))
         [ "$b" -gt 0 ] && show_failures "$dir"
+        case $dir in
+        */default) make_failed "make check" "$check_rc" "$b" "$logdir/check.out" && f=$((f + 1)) ;;
+        */asan) make_failed "make check-unit (ASan+UBSan)" "$asan_rc" "$b" "$logdir/asan.out" && f=$((f + 1)) ;;
+        esac
     done
     echo
     echo "$p passed, $f failed, $s skipped"
@@ -94,6 +111,7 @@ stage "configure" sh -c "cd _build/default && ../../configure -q" || fatal_stage
 stage "make" make -C _build/default -j"$jobs" || fatal_stage
 say "make check"
 make -C _build/default -j"$jobs" check >"$logdir/check.out" 2>&1
+check_rc=$?
 grep -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR):' "$logdir/check.out" | sed 's/^/  /'
 
 # 3. sanitizers
@@ -103,6 +121,7 @@ if stage "configure (ASan+UBSan)" sh -c "cd _build/asan && ../../configure -q --
     say "make check-unit (ASan+UBSan)"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
         make -C _build/asan -j"$jobs" check-unit >"$logdir/asan.out" 2>&1
+    asan_rc=$?
     grep -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR):' "$logdir/asan.out" | sed 's/^/  /'
 else
     stage_fail=$((stage_fail + 1))

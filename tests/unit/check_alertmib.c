@@ -432,7 +432,7 @@ static void agent_init(void)
 {
     struct pfs_queue_opts qo;
     char    err[256];
-    char    qid[16];
+    char    qid[32];
     int     d;
 
     setenv("MIBS", "", 1);
@@ -467,8 +467,9 @@ static void agent_init(void)
     /* 2026-10-01: bob over 20 (one notification); 10-02..10-05: quiet. */
     msg("2026-10-01", "09:00:00", "4B00000001", "bob@example.org", 25, "31");
     for (d = 2; d <= 5; d++) {
-	char    day[16];
+	char    day[32];
 
+	/* d is 2..5: one digit (the buffers fit any int for the compiler). */
 	snprintf(day, sizeof(day), "2026-10-0%d", d);
 	snprintf(qid, sizeof(qid), "4B0000001%d", d);
 	msg(day, "09:00:00", qid, "bob@example.org", 0, "0.52");
