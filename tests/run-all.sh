@@ -6,15 +6,17 @@
 # 1. installs every package the build and the tests need;
 # 2. builds out of tree in _build/default and runs make check: unit tests
 #    (check), --once tests, the real-Postfix end-to-end test, and the
-#    snmpd/AgentX integration tests;
+#    snmpd/AgentX integration tests; then the soak test
+#    (tests/follow/soak.sh, about 100 s);
 # 3. builds with AddressSanitizer + UndefinedBehaviorSanitizer in
 #    _build/asan and runs the C unit tests;
 # 4. builds the libFuzzer target with clang in _build/fuzz and fuzzes the
 #    line parser for PFS_FUZZ_SECONDS (default 60);
 # 5. runs make distcheck.
 #
-# Every TAP result of every suite counts as one test, each of stages 4-5
-# as one more; the last line is "N passed, N failed, N skipped".
+# Every TAP result of every suite counts as one test, the soak test and
+# each of stages 4-5 as one more; the last line is
+# "N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/.." || exit 1
 top=$PWD
@@ -113,6 +115,22 @@ say "make check"
 make -C _build/default -j"$jobs" check >"$logdir/check.out" 2>&1
 check_rc=$?
 grep -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR):' "$logdir/check.out" | sed 's/^/  /'
+
+# 2b. the soak test: 20,000 lines/s for 70 s with rotations (rename and
+# copytruncate), the agent killed with -9 and snmpd restarted 5 times each;
+# every counter over SNMP must equal --once over everything written
+soak() {
+    local rc=0
+    top_srcdir=$top top_builddir=$top/_build/default tests/follow/soak.sh \
+        >"$logdir/soak.out" 2>&1 || rc=$?
+    tail -n 20 "$logdir/soak.out"
+    return $rc
+}
+if stage "soak test" soak; then
+    stage_pass=$((stage_pass + 1))
+else
+    stage_fail=$((stage_fail + 1))
+fi
 
 # 3. sanitizers
 san="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all"
