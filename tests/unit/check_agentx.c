@@ -32,6 +32,7 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
+#include "snmp_request.h"
 #include "pfs_agentx.h"
 #include "pfs_mib.h"
 #include "pfs_parser.h"
@@ -116,38 +117,11 @@ static void feed_file(const char *path)
     fclose(fp);
 }
 
-/*
- * exchange - send a PDU the way the AgentX subagent code hands requests
- * from snmpd to the handlers: snmpd did the access control, so the PDU
- * is marked always-in-view.
- */
-
-static int exchange(netsnmp_pdu *pdu, netsnmp_pdu **resp)
-{
-    pdu->flags |= UCD_MSG_FLAG_ALWAYS_IN_VIEW;
-    return (snmp_synch_response(sess, pdu, resp));
-}
-
-/* request - one synchronous request; returns the response */
+/* request - one synchronous request of one OID (snmp_request.c) */
 
 static netsnmp_pdu *request(int command, const char *oidtext)
 {
-    netsnmp_pdu *pdu = snmp_pdu_create(command);
-    netsnmp_pdu *resp = 0;
-    oid     name[MAX_OID_LEN];
-    size_t  len = MAX_OID_LEN;
-
-    ck_assert_msg(read_objid(oidtext, name, &len), "bad OID %s", oidtext);
-    if (command == SNMP_MSG_SET) {
-	u_long  v = 1;
-
-	snmp_pdu_add_variable(pdu, name, len, ASN_COUNTER, &v, sizeof(v));
-    } else {
-	snmp_add_null_var(pdu, name, len);
-    }
-    ck_assert_int_eq(exchange(pdu, &resp), STAT_SUCCESS);
-    ck_assert_ptr_nonnull(resp);
-    return (resp);
+    return (snmp_request_one(sess, command, oidtext, ASN_COUNTER));
 }
 
 /* get_u64 - GET an integer-valued object */
@@ -364,7 +338,7 @@ static void walk(struct oidlist *l)
     for (;;) {
 	pdu = snmp_pdu_create(SNMP_MSG_GETNEXT);
 	snmp_add_null_var(pdu, name, len);
-	ck_assert_int_eq(exchange(pdu, &resp), STAT_SUCCESS);
+	ck_assert_int_eq(snmp_request_exchange(sess, pdu, &resp), STAT_SUCCESS);
 	ck_assert_int_eq(resp->errstat, SNMP_ERR_NOERROR);
 	vb = resp->variables;
 	if (vb->type == SNMP_ENDOFMIBVIEW

@@ -33,6 +33,7 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 #include <net-snmp/agent/agent_callbacks.h>
 
+#include "snmp_request.h"
 #include "pfs_alertmib.h"
 #include "pfs_config.h"
 #include "pfs_events.h"
@@ -98,34 +99,11 @@ static void msg(const char *day, const char *hms, const char *qid, const char *s
     line(buf);
 }
 
-/* exchange - a request as the AgentX subagent code would pass it */
-
-static int exchange(netsnmp_pdu *pdu, netsnmp_pdu **resp)
-{
-    pdu->flags |= UCD_MSG_FLAG_ALWAYS_IN_VIEW;
-    return (snmp_synch_response(sess, pdu, resp));
-}
-
-/* request - one synchronous request of one OID */
+/* request - one synchronous request of one OID (snmp_request.c) */
 
 static netsnmp_pdu *request(int command, const char *oidtext)
 {
-    netsnmp_pdu *pdu = snmp_pdu_create(command);
-    netsnmp_pdu *resp = 0;
-    oid     name[MAX_OID_LEN];
-    size_t  len = MAX_OID_LEN;
-
-    ck_assert_msg(read_objid(oidtext, name, &len), "bad OID %s", oidtext);
-    if (command == SNMP_MSG_SET) {
-	long    v = 1;
-
-	snmp_pdu_add_variable(pdu, name, len, ASN_INTEGER, &v, sizeof(v));
-    } else {
-	snmp_add_null_var(pdu, name, len);
-    }
-    ck_assert_int_eq(exchange(pdu, &resp), STAT_SUCCESS);
-    ck_assert_ptr_nonnull(resp);
-    return (resp);
+    return (snmp_request_one(sess, command, oidtext, ASN_INTEGER));
 }
 
 /* get - GET an integer-valued object of the given type */
@@ -197,7 +175,7 @@ static size_t walk(const char *start, char *out, size_t outlen)
     for (;;) {
 	pdu = snmp_pdu_create(SNMP_MSG_GETNEXT);
 	snmp_add_null_var(pdu, name, len);
-	ck_assert_int_eq(exchange(pdu, &resp), STAT_SUCCESS);
+	ck_assert_int_eq(snmp_request_exchange(sess, pdu, &resp), STAT_SUCCESS);
 	vb = resp->variables;
 	if (vb->type == SNMP_ENDOFMIBVIEW
 	    || snmp_oidtree_compare(base, blen, vb->name, vb->name_length) != 0) {
