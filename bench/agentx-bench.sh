@@ -6,7 +6,7 @@
 #	bench/agentx-bench.sh [-t TRANSPORTS] [-s SOURCES] [-n GETS]
 #
 # DESCRIPTION
-#	In one run, under bench/work/agentx.PID (removed at the end):
+#	In one run, under bench/out/agentx.PID (removed at the end):
 #
 #	1. A log with one delivery line per source: SOURCES hosts (default
 #	   10000) logging as "postfix", spread over TRANSPORTS master.cf
@@ -59,8 +59,8 @@ for t in "$agent" "$snmpd" snmpget snmpset snmpbulkwalk snmpwalk perl pkg-config
     esac
 done
 
-mkdir -p "$here/work"
-dir=$here/work/agentx.$$
+mkdir -p "$here/out"
+dir=$here/out/agentx.$$
 mkdir -p "$dir/persist" "$dir/client/cert_indexes"
 pids=
 cleanup() {

@@ -25,7 +25,7 @@
 #	CPU time comes from /proc/PID/schedstat (nanoseconds on the CPU),
 #	wake-ups from voluntary_ctxt_switches in /proc/PID/status. Lines are
 #	taken from a private 1,000,000-line log made by make-log.sh.
-#	Everything is written under bench/work/follow.PID (the state file in
+#	Everything is written under bench/out/follow.PID (the state file in
 #	a directory of its own, as under /var/lib) and removed at the end;
 #	the figures are printed on standard output. The driver saves the
 #	state only when pfs_follow_changes() moved.
@@ -36,7 +36,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd) || exit 1
 top=$(dirname "$here")
-work=$here/work/follow.$$
+work=$here/out/follow.$$
 idle_s=${FOLLOW_IDLE_SECONDS:-60}
 rate=${FOLLOW_RATE:-1000}
 rate_s=${FOLLOW_RATE_SECONDS:-60}

@@ -16,7 +16,7 @@
 #	with mawk or gawk. Needs only a POSIX shell, awk and sort.
 #
 #	OUTFILE is build output: keep it out of the repository (run.sh
-#	puts it under bench/work/, which bench/.gitignore ignores).
+#	puts it under bench/out/, which bench/.gitignore ignores).
 #
 # DIAGNOSTICS
 #	Exit status 0 on success, 1 on a usage or write error.

@@ -6,7 +6,7 @@
 #
 # DESCRIPTION
 #	Builds (or reuses) a mail log of LINES lines (default 1000000) with
-#	make-log.sh under bench/work/, then measures how fast each tool
+#	make-log.sh under bench/out/, then measures how fast each tool
 #	reads it from start to end, on this machine, in this order:
 #
 #	postfix-stats-agent --once LOG
@@ -49,7 +49,7 @@
 #
 # SECURITY
 #	Everything listens on 127.0.0.1 only; temp files live under
-#	bench/work/ and are removed at exit; only processes started here
+#	bench/out/ and are removed at exit; only processes started here
 #	are stopped, by PID.
 
 here=$(cd "$(dirname "$0")" && pwd) || exit 1
@@ -83,7 +83,7 @@ esac
 if [ "$runs" -lt 1 ] || [ "$oruns" -lt 1 ]; then usage; fi
 
 export LC_ALL=C
-work=${BENCH_WORK:-$here/work}
+work=${BENCH_WORK:-$here/out}
 mkdir -p "$work" || exit 1
 log=$work/postfix-$lines-s$seed.log
 agent=${POSTFIX_STATS_AGENT:-$top/postfix-stats-agent}
