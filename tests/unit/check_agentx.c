@@ -37,9 +37,6 @@
 #include "pfs_mib.h"
 #include "pfs_parser.h"
 
-/* Exported by libnetsnmpagent (snmp_vars.c), declared in no installed header. */
-extern int callback_master_num;
-
 #define ROOT	".1.3.6.1.4.1.8072.9999.9999.25"
 
 static PFS_STATS *stats;
@@ -625,16 +622,7 @@ static void agent_init(void)
     snprintf(path, sizeof(path), "%s/tests/data/postfix-e2e.log", srcdir ? srcdir : ".");
     feed_file(path);
     pfs_agentx_sync(ax);
-    if ((sess = netsnmp_callback_open(callback_master_num, 0, 0, 0)) == 0) {
-	fprintf(stderr, "cannot open the callback session\n");
-	exit(1);
-    }
-    sess->version = SNMP_VERSION_2c;
-    free(sess->community);
-    sess->community = (u_char *) strdup("public");
-    sess->community_len = strlen("public");
-    sess->flags |= SNMP_FLAGS_RESP_CALLBACK | SNMP_FLAGS_DONT_PROBE;
-    sess->myvoid = (void *) netsnmp_check_outstanding_agent_requests;
+    sess = snmp_request_session();
 }
 
 int     main(void)

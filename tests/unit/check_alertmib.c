@@ -40,9 +40,6 @@
 #include "pfs_parser.h"
 #include "pfs_queue.h"
 
-/* Exported by libnetsnmpagent (snmp_vars.c), declared in no installed header. */
-extern int callback_master_num;
-
 #define ROOT	".1.3.6.1.4.1.8072.9999.9999.25"
 #define NOW	1795313148			/* 2026-11-22, the queue's clock */
 
@@ -457,16 +454,7 @@ static void agent_init(void)
     msg("2026-10-06", "10:00:00", "4B00000003", "alice@example.org", 4, "0.52");
     msg("2026-10-06", "11:00:00", "4B00000004", "dave@example.org", 1, "0.52");
 
-    if ((sess = netsnmp_callback_open(callback_master_num, 0, 0, 0)) == 0) {
-	fprintf(stderr, "cannot open the callback session\n");
-	exit(1);
-    }
-    sess->version = SNMP_VERSION_2c;
-    free(sess->community);
-    sess->community = (u_char *) strdup("public");
-    sess->community_len = strlen("public");
-    sess->flags |= SNMP_FLAGS_RESP_CALLBACK | SNMP_FLAGS_DONT_PROBE;
-    sess->myvoid = (void *) netsnmp_check_outstanding_agent_requests;
+    sess = snmp_request_session();
 }
 
 int     main(void)

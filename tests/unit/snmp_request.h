@@ -15,6 +15,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
+extern netsnmp_session *snmp_request_session(void);
 extern int snmp_request_exchange(netsnmp_session *, netsnmp_pdu *, netsnmp_pdu **);
 extern netsnmp_pdu *snmp_request_one(netsnmp_session *, int command,
 				             const char *oidtext, u_char set_type);
