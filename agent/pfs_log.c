@@ -64,13 +64,6 @@ void    log_to_syslog(void)
     openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
-/* log_debugging - is debug output on */
-
-int     log_debugging(void)
-{
-    return (log_debug_on);
-}
-
 /* vlog - format and send one message */
 
 static void vlog(int pri, const char *fmt, va_list ap, int with_errno)

@@ -19,7 +19,6 @@
 
 extern void log_init(const char *ident, int to_stderr, int debug);
 extern void log_to_syslog(void);
-extern int log_debugging(void);
 extern void log_warn(const char *, ...) PFS_PRINTF(1, 2);
 extern void log_warnx(const char *, ...) PFS_PRINTF(1, 2);
 extern void log_info(const char *, ...) PFS_PRINTF(1, 2);

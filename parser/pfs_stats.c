@@ -222,14 +222,6 @@ uint64_t pfs_table_get(const PFS_STATS *st, enum pfs_table_id t,
     return (st->tables[t].rows[row].cols[col]);
 }
 
-/* pfs_table_set - write a cell (state restore only) */
-
-void    pfs_table_set(PFS_STATS *st, enum pfs_table_id t, size_t row,
-		              size_t col, uint64_t v)
-{
-    st->tables[t].rows[row].cols[col] = v;
-}
-
 /* pfs_table_add - add to a cell */
 
 void    pfs_table_add(PFS_STATS *st, enum pfs_table_id t, size_t row,

@@ -179,7 +179,6 @@ extern size_t pfs_table_rows(const PFS_STATS *, enum pfs_table_id);
 extern size_t pfs_table_cap(const PFS_STATS *, enum pfs_table_id);
 extern const char *pfs_table_key(const PFS_STATS *, enum pfs_table_id, size_t row);
 extern uint64_t pfs_table_get(const PFS_STATS *, enum pfs_table_id, size_t row, size_t col);
-extern void pfs_table_set(PFS_STATS *, enum pfs_table_id, size_t row, size_t col, uint64_t);
 
 /* Find or add the row for key (len bytes); never fails: full -> other row. */
 extern size_t pfs_table_row(PFS_STATS *, enum pfs_table_id, const char *key, size_t len);
