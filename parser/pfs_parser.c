@@ -669,7 +669,7 @@ static int do_pickup(PFS_PARSER *p, struct line *ln)
     return (0);
 }
 
-static int do_delivery(PFS_PARSER *, struct line *);
+static int delivery_status(PFS_PARSER *, struct line *);
 
 /* do_qmgr - qmgr lines */
 
@@ -705,8 +705,8 @@ static int do_qmgr(PFS_PARSER *p, struct line *ln)
 	return (1);
     }
     /* qmgr's own status lines: "relay=none, ... (mail transport unavailable)" */
-    if (match(p, PAT_DELIVERY, ln->subj, ln->slen))
-	return (do_delivery(p, ln));
+    if (delivery_status(p, ln))
+	return (1);
     if (match(p, PAT_QMGR_EXPIRED, ln->subj, ln->slen)) {
 	pfs_scalar_inc(p->stats, PFS_EXPIRED);
 	memset(&ev, 0, sizeof(ev));
@@ -718,9 +718,22 @@ static int do_qmgr(PFS_PARSER *p, struct line *ln)
     return (match(p, PAT_QMGR_BENIGN, ln->subj, ln->slen));
 }
 
-/* do_delivery - status lines of smtp, lmtp, local, virtual, pipe, ... */
+/* do_delivery - lines of smtp, lmtp, local, virtual, pipe, ... */
 
 static int do_delivery(PFS_PARSER *p, struct line *ln)
+{
+    if (match(p, PAT_TLS_TO, ln->subj, ln->slen)) {
+	pfs_scalar_inc(p->stats, PFS_TLS_OUT);
+	return (1);
+    }
+    if (delivery_status(p, ln))
+	return (1);
+    return (match(p, PAT_DELIVERY_BENIGN, ln->subj, ln->slen));
+}
+
+/* delivery_status - "QID: to=<...>, relay=..., status=..." lines; 0 if not one */
+
+static int delivery_status(PFS_PARSER *p, struct line *ln)
 {
     struct pfs_str relay, delay, dclass, dsub, status, transport, d[4];
     struct pfs_event ev;
@@ -730,12 +743,8 @@ static int do_delivery(PFS_PARSER *p, struct line *ln)
     int     dsn_class;
     int     i;
 
-    if (match(p, PAT_TLS_TO, ln->subj, ln->slen)) {
-	pfs_scalar_inc(p->stats, PFS_TLS_OUT);
-	return (1);
-    }
     if (ln->qid.len == 0 || !match(p, PAT_DELIVERY, ln->subj, ln->slen))
-	return (match(p, PAT_DELIVERY_BENIGN, ln->subj, ln->slen));
+	return (0);
 
     cap(p, PAT_DELIVERY, ln->subj, 1, &relay);
     if (ignored_peer(p, p->ignore_relays, p->n_ignore_relays, relay)) {
