@@ -14,6 +14,8 @@
  *
  *	void	pfs_accounts_clear_limits(accounts)
  *
+ *	size_t	pfs_accounts_apply_limits(accounts, limit, specs, n, bad)
+ *
  *	void	pfs_accounts_set_callback(accounts, fn, ctx)
  *
  *	void	pfs_accounts_received(accounts, name, len, when)
@@ -260,6 +262,37 @@ void    pfs_accounts_set_default_limit(PFS_ACCOUNTS *a, uint64_t limit)
     a->def_limit = limit;
     for (i = 0; i < a->nslots; i++)
 	a->slots[i].limit = limit_of(a, a->slots[i].name);
+}
+
+/* pfs_accounts_apply_limits - default limit and "NAME=N" overrides, anew */
+
+size_t  pfs_accounts_apply_limits(PFS_ACCOUNTS *a, uint64_t limit,
+				          const char *const *specs, size_t n,
+				          const char **bad)
+{
+    size_t  i;
+    size_t  nbad = 0;
+
+    /* Overrides dropped from the file go back to the default. */
+    pfs_accounts_clear_limits(a);
+    pfs_accounts_set_default_limit(a, limit);
+    for (i = 0; i < n; i++) {
+	const char *spec = specs[i];
+	const char *eq = strrchr(spec, '=');
+	char   *name;
+	char   *end;
+	unsigned long long v;
+
+	if (eq == 0 || eq == spec || (v = strtoull(eq + 1, &end, 10), *end != 0)) {
+	    if (nbad++ == 0 && bad != 0)
+		*bad = spec;
+	    continue;
+	}
+	name = pfs_strndup(spec, (size_t) (eq - spec));
+	pfs_accounts_set_limit(a, name, (uint64_t) v);
+	free(name);
+    }
+    return (nbad);
 }
 
 /* pfs_accounts_set_callback - limit-exceeded notification */

@@ -44,6 +44,10 @@ extern void pfs_accounts_free(PFS_ACCOUNTS *);
 extern void pfs_accounts_set_limit(PFS_ACCOUNTS *, const char *name, uint64_t limit);
 extern void pfs_accounts_set_default_limit(PFS_ACCOUNTS *, uint64_t limit);
 extern void pfs_accounts_clear_limits(PFS_ACCOUNTS *);	/* every override */
+/* Default and "NAME=N" overrides, replacing all; returns entries refused. */
+extern size_t pfs_accounts_apply_limits(PFS_ACCOUNTS *, uint64_t limit,
+			             const char *const *specs, size_t n,
+				             const char **first_bad);
 extern void pfs_accounts_set_callback(PFS_ACCOUNTS *, PFS_ACCOUNT_LIMIT_FN, void *);
 
 /* A message submitted by the account (qmgr took it). */

@@ -9,12 +9,20 @@
  *	void	pfs_config_init(cfg)
  *
  *	int	pfs_config_load(cfg, path, must_exist, err, errlen)
+ *
+ *	void	pfs_config_events_opts(cfg, opts)
+ *
+ *	void	pfs_config_queue_opts(cfg, opts)
  * DESCRIPTION
  *	pfs_config_init() fills in the defaults. pfs_config_load() reads a
  *	file of "token value..." lines; "#" starts a comment, blank lines
  *	are ignored. List tokens (logfile, ignore_client, ignore_relay) may
  *	repeat and take several values; every other token takes exactly one
  *	value and the last one wins.
+ *
+ *	pfs_config_events_opts() and pfs_config_queue_opts() hand the
+ *	alert tokens to the alert modules (pfs_events(3), pfs_queue(3)),
+ *	which know nothing of this file.
  *
  *	The parser refuses to guess: an unknown token, a missing or extra
  *	value, a number out of range or a malformed boolean is an error.
@@ -186,6 +194,45 @@ void    pfs_config_init(struct pfs_config *cfg)
     cfg->queue_refresh = 60;
     cfg->queue_age[0] = 3600;
     cfg->queue_age[1] = 86400;
+}
+
+/* pfs_config_events_opts - what the alert modules take from the configuration */
+
+void    pfs_config_events_opts(const struct pfs_config *cfg, struct pfs_events_opts *o)
+{
+    int     i;
+
+    memset(o, 0, sizeof(*o));
+    o->delay_rows = cfg->caps[PFS_TBL_TRANSPORT];
+    o->accounts = cfg->accounts;
+    o->account_cap = cfg->account_cap;
+    o->account_limit = cfg->account_limit;
+    o->account_limits = (const char *const *) cfg->account_limits.v;
+    o->account_limits_n = cfg->account_limits.n;
+    o->inside = (const char *const *) cfg->inside_transports.v;
+    o->inside_n = cfg->inside_transports.n;
+    o->baseline.days = cfg->baseline_days;
+    o->baseline.sigma = cfg->baseline_sigma;
+    o->baseline.min_days = cfg->baseline_min_days;
+    o->baseline.hourly = cfg->baseline_hourly;
+    for (i = 0; i < PFS_FH_KINDS; i++) {
+	o->filter.low[i] = cfg->filter_low[i];
+	o->filter.high[i] = cfg->filter_high[i];
+    }
+    o->filter.min_scanned = cfg->filter_min_scanned;
+}
+
+/* pfs_config_queue_opts - options from the configuration's queue_* tokens */
+
+void    pfs_config_queue_opts(const struct pfs_config *cfg, struct pfs_queue_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->postqueue = cfg->postqueue;
+    o->config_dir = cfg->queue_config_directory;
+    o->queue_dir = cfg->queue_directory;
+    o->refresh = cfg->queue_refresh;
+    o->age[0] = cfg->queue_age[0];
+    o->age[1] = cfg->queue_age[1];
 }
 
 /* pfs_config_free - release */

@@ -14,6 +14,8 @@
 
 #include <stddef.h>
 
+#include "pfs_events.h"
+#include "pfs_queue.h"
 #include "pfs_stats.h"
 
 #ifndef SYSCONFDIR
@@ -28,7 +30,6 @@
 #define PFS_DEF_PIDFILE		"/run/postfix-stats-agent.pid"
 #define PFS_DEF_AGENTX		"/var/agentx/master"
 #define PFS_DEF_LOGFILE		"/var/log/mail.log"
-#define PFS_DEF_POSTQUEUE	"/usr/sbin/postqueue"
 
 struct pfs_strlist {
     char  **v;
@@ -79,6 +80,9 @@ extern void pfs_config_init(struct pfs_config *);
 extern int pfs_config_load(struct pfs_config *, const char *path, int must_exist,
 			           char *err, size_t errlen);
 extern void pfs_config_free(struct pfs_config *);
+/* The alert modules' options from the configuration. */
+extern void pfs_config_events_opts(const struct pfs_config *, struct pfs_events_opts *);
+extern void pfs_config_queue_opts(const struct pfs_config *, struct pfs_queue_opts *);
 extern void pfs_strlist_add(struct pfs_strlist *, const char *);
 extern void pfs_strlist_free(struct pfs_strlist *);
 

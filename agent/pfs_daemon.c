@@ -331,28 +331,12 @@ static void on_queue_tick(unsigned reg, void *ctx)
 static void set_account_limits(struct daemon *d, const struct pfs_config *cfg)
 {
     PFS_ACCOUNTS *a = pfs_events_accounts(d->events);
-    size_t  i;
+    const char *bad;
 
-    if (a == 0)
-	return;
-    /* Overrides dropped from the file go back to the default. */
-    pfs_accounts_clear_limits(a);
-    pfs_accounts_set_default_limit(a, cfg->account_limit);
-    for (i = 0; i < cfg->account_limits.n; i++) {
-	const char *spec = cfg->account_limits.v[i];
-	const char *eq = strrchr(spec, '=');
-	char   *name;
-	char   *end;
-	unsigned long long n;
-
-	if (eq == 0 || eq == spec || (n = strtoull(eq + 1, &end, 10), *end != 0)) {
-	    log_warnx("account_limits: bad entry \"%.100s\"", spec);
-	    continue;
-	}
-	name = pfs_strndup(spec, (size_t) (eq - spec));
-	pfs_accounts_set_limit(a, name, (uint64_t) n);
-	free(name);
-    }
+    if (a != 0 && pfs_accounts_apply_limits(a, cfg->account_limit,
+				      (const char *const *) cfg->account_limits.v,
+					    cfg->account_limits.n, &bad) > 0)
+	log_warnx("account_limits: bad entry \"%.100s\"", bad);
 }
 
 /* on_save - the save timer */
@@ -668,6 +652,10 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
     enum pfs_state_result sr;
     char    cursor[PFS_STATE_CURSOR_MAX + 1];
     int     cursor_found = 0;
+    struct pfs_events_opts eo;
+    struct pfs_state_part alerts_part = {
+	"alerts", pfs_events_save_ctx, pfs_events_check, pfs_events_load_ctx, 0
+    };
 
     memset(&d, 0, sizeof(d));
     d.opts = o;
@@ -689,13 +677,15 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
     setup_signals();
 
     d.parser = pfs_engine_create(&d.cfg, &d.st);
-    d.events = pfs_events_create(&d.cfg);
+    pfs_config_events_opts(&d.cfg, &eo);
+    d.events = pfs_events_create(&eo);
     pfs_parser_set_event(d.parser, pfs_events_fn, d.events);
-    pfs_state_set_events(d.events);
+    alerts_part.ctx = d.events;
+    pfs_state_set_part(&alerts_part);
     if (d.cfg.queue_monitor) {
 	struct pfs_queue_opts qo;
 
-	pfs_queue_opts_init(&qo, &d.cfg);
+	pfs_config_queue_opts(&d.cfg, &qo);
 	d.queue = pfs_queue_create(&qo);
 	pfs_queue_set_fd_callbacks(d.queue, queue_opened, queue_closing, &d);
     }
@@ -783,7 +773,7 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
     snmp_shutdown(APP_NAME);
     pfs_journal_free(d.journal);
     pfs_follow_free(d.follow);
-    pfs_state_set_events(0);
+    pfs_state_set_part(0);
     pfs_events_free(d.events);
     pfs_parser_free(d.parser);
     pfs_stats_free(d.st);

@@ -6,7 +6,7 @@
  * SYNOPSIS
  *	#include "pfs_events.h"
  *
- *	PFS_EVENTS *pfs_events_create(cfg)
+ *	PFS_EVENTS *pfs_events_create(opts)
  *
  *	void	pfs_events_fn(event, events)
  *
@@ -29,9 +29,14 @@
  *	int	pfs_events_check(json, err, errlen)
  *
  *	void	pfs_events_load(events, json)
+ *
+ *	json_t	*pfs_events_save_ctx(events)
+ *
+ *	void	pfs_events_load_ctx(events, json)
  * DESCRIPTION
  *	The parser has one event callback (pfs_parser_set_event()). This
- *	module is it: pfs_events_create() builds, from the configuration,
+ *	module is it: pfs_events_create() builds, from the options (which
+ *	the agent takes from its configuration),
  *	the delay table (pfs_delays(3)), the per-account table
  *	(pfs_accounts(3), unless account_tracking is off), the traffic
  *	baseline (pfs_baseline(3)) and the filter window
@@ -69,6 +74,8 @@
  *	("delays", "accounts", "baseline", "filter") for the saved state;
  *	pfs_events_check() validates every member present, and
  *	pfs_events_load() restores the members of the modules that exist.
+ *	pfs_events_save_ctx() and pfs_events_load_ctx() are the same with
+ *	an untyped context, the form a saved-state hook takes.
  * DIAGNOSTICS
  *	pfs_events_create() is fatal on an account_limits entry that the
  *	configuration parser should have refused. Events with an
@@ -110,52 +117,30 @@ static time_t wall_clock(void)
     return (time((time_t *) 0));
 }
 
-/* pfs_events_create - every module the configuration asks for */
+/* pfs_events_create - every module the options ask for */
 
-PFS_EVENTS *pfs_events_create(const struct pfs_config *cfg)
+PFS_EVENTS *pfs_events_create(const struct pfs_events_opts *o)
 {
     PFS_EVENTS *e = pfs_calloc(1, sizeof(*e));
-    struct pfs_baseline_opts bo;
-    struct pfs_fh_opts fo;
+    const char *bad;
     size_t  i;
 
     e->now = wall_clock;
     pfs_when_cache_init(&e->cache);
-    e->delays = pfs_delays_create(cfg->caps[PFS_TBL_TRANSPORT]);
-    if (cfg->accounts) {
-	e->accounts = pfs_accounts_create(cfg->account_cap, cfg->account_limit);
-	for (i = 0; i < cfg->account_limits.n; i++) {
-	    const char *spec = cfg->account_limits.v[i];
-	    const char *eq = strrchr(spec, '=');
-	    char   *name;
-	    char   *end;
-	    unsigned long long n;
-
-	    if (eq == 0 || eq == spec || (n = strtoull(eq + 1, &end, 10), *end != 0))
-		fatalx("account_limits: bad entry \"%.100s\"", spec);
-	    name = pfs_strndup(spec, (size_t) (eq - spec));
-	    pfs_accounts_set_limit(e->accounts, name, (uint64_t) n);
-	    free(name);
-	}
+    e->delays = pfs_delays_create(o->delay_rows);
+    if (o->accounts) {
+	e->accounts = pfs_accounts_create(o->account_cap, o->account_limit);
+	if (pfs_accounts_apply_limits(e->accounts, o->account_limit, o->account_limits,
+				      o->account_limits_n, &bad) > 0)
+	    fatalx("account_limits: bad entry \"%.100s\"", bad);
     }
-    memset(&bo, 0, sizeof(bo));
-    bo.days = cfg->baseline_days;
-    bo.sigma = cfg->baseline_sigma;
-    bo.min_days = cfg->baseline_min_days;
-    bo.hourly = cfg->baseline_hourly;
-    e->baseline = pfs_baseline_create(&bo);
-    memset(&fo, 0, sizeof(fo));
-    for (i = 0; i < PFS_FH_KINDS; i++) {
-	fo.low[i] = cfg->filter_low[i];
-	fo.high[i] = cfg->filter_high[i];
-    }
-    fo.min_scanned = cfg->filter_min_scanned;
-    e->fh = pfs_filterhealth_create(&fo);
-    if (cfg->inside_transports.n > 0) {
-	e->inside = pfs_calloc(cfg->inside_transports.n, sizeof(*e->inside));
-	for (i = 0; i < cfg->inside_transports.n; i++)
-	    e->inside[i] = pfs_strdup(cfg->inside_transports.v[i]);
-	e->ninside = cfg->inside_transports.n;
+    e->baseline = pfs_baseline_create(&o->baseline);
+    e->fh = pfs_filterhealth_create(&o->filter);
+    if (o->inside_n > 0) {
+	e->inside = pfs_calloc(o->inside_n, sizeof(*e->inside));
+	for (i = 0; i < o->inside_n; i++)
+	    e->inside[i] = pfs_strdup(o->inside[i]);
+	e->ninside = o->inside_n;
     }
     return (e);
 }
@@ -403,4 +388,18 @@ void    pfs_events_load(PFS_EVENTS *e, const json_t *o)
 	pfs_baseline_load(e->baseline, v);
     if ((v = json_object_get(o, "filter")) != 0)
 	pfs_filterhealth_load(e->fh, v);
+}
+
+/* pfs_events_save_ctx - pfs_events_save() for a saved-state hook */
+
+json_t *pfs_events_save_ctx(const void *ctx)
+{
+    return (pfs_events_save((const PFS_EVENTS *) ctx));
+}
+
+/* pfs_events_load_ctx - pfs_events_load() for a saved-state hook */
+
+void    pfs_events_load_ctx(void *ctx, const json_t *o)
+{
+    pfs_events_load((PFS_EVENTS *) ctx, o);
 }

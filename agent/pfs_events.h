@@ -19,16 +19,29 @@
 
 #include "pfs_accounts.h"
 #include "pfs_baseline.h"
-#include "pfs_config.h"
 #include "pfs_delays.h"
 #include "pfs_filterhealth.h"
 #include "pfs_parser.h"
 
 typedef struct PFS_EVENTS PFS_EVENTS;
 
+/* What to build; the agent fills it from its configuration. */
+struct pfs_events_opts {
+    size_t  delay_rows;			/* rows of the delay table */
+    int     accounts;			/* keep the per-account table */
+    size_t  account_cap;
+    unsigned account_limit;		/* recipients relayed outside per day */
+    const char *const *account_limits;	/* "NAME=N" overrides */
+    size_t  account_limits_n;
+    const char *const *inside;		/* transports that deliver inside */
+    size_t  inside_n;
+    struct pfs_baseline_opts baseline;
+    struct pfs_fh_opts filter;
+};
+
 #define PFS_EVENTS_MAX_CONSUMERS	8
 
-extern PFS_EVENTS *pfs_events_create(const struct pfs_config *);
+extern PFS_EVENTS *pfs_events_create(const struct pfs_events_opts *);
 extern void pfs_events_free(PFS_EVENTS *);
 
 /* The PFS_EVENT_FN to give pfs_parser_set_event(), with the PFS_EVENTS as ctx. */
@@ -56,5 +69,9 @@ extern int pfs_events_outside(const PFS_EVENTS *, const struct pfs_event *);
 extern json_t *pfs_events_save(const PFS_EVENTS *);
 extern int pfs_events_check(const json_t *, char *err, size_t errlen);
 extern void pfs_events_load(PFS_EVENTS *, const json_t *);
+
+/* The same two with an untyped context, for a saved-state hook. */
+extern json_t *pfs_events_save_ctx(const void *);
+extern void pfs_events_load_ctx(void *, const json_t *);
 
 #endif

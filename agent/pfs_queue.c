@@ -6,8 +6,6 @@
  * SYNOPSIS
  *	#include "pfs_queue.h"
  *
- *	void	pfs_queue_opts_init(opts, cfg)
- *
  *	PFS_QUEUE *pfs_queue_create(opts)
  *
  *	void	pfs_queue_set_fd_callbacks(queue, opened, closing, ctx)
@@ -93,7 +91,6 @@
 
 #include <jansson.h>
 
-#include "pfs_config.h"
 #include "pfs_queue.h"
 #include "pfs_util.h"
 
@@ -167,19 +164,6 @@ static void reset_acc(struct acc *a)
 	memset(a + i, 0, sizeof(a[i]));
 	a[i].oldest = INT64_MAX;
     }
-}
-
-/* pfs_queue_opts_init - options from the configuration's queue_* tokens */
-
-void    pfs_queue_opts_init(struct pfs_queue_opts *o, const struct pfs_config *cfg)
-{
-    memset(o, 0, sizeof(*o));
-    o->postqueue = cfg->postqueue;
-    o->config_dir = cfg->queue_config_directory;
-    o->queue_dir = cfg->queue_directory;
-    o->refresh = cfg->queue_refresh;
-    o->age[0] = cfg->queue_age[0];
-    o->age[1] = cfg->queue_age[1];
 }
 
 /* pfs_queue_create - nothing read yet */

@@ -32,6 +32,8 @@ enum pfs_queue_status {
 };
 extern const char *const pfs_queue_status_name[5];
 
+#define PFS_DEF_POSTQUEUE	"/usr/sbin/postqueue"
+
 #define PFS_QUEUE_AGES		2
 #define PFS_QUEUE_TEXT_MAX	200	/* error text kept, bytes */
 #define PFS_QUEUE_LINE_MAX	(4 << 20)	/* one message's JSON line, kept */
@@ -66,8 +68,6 @@ typedef struct PFS_QUEUE PFS_QUEUE;
  * unregisters it when it closes (before the number can be reused). */
 typedef void (*PFS_QUEUE_FD_FN) (int fd, void *ctx);
 
-struct pfs_config;
-extern void pfs_queue_opts_init(struct pfs_queue_opts *, const struct pfs_config *);
 extern PFS_QUEUE *pfs_queue_create(const struct pfs_queue_opts *);
 extern void pfs_queue_free(PFS_QUEUE *);
 extern void pfs_queue_set_fd_callbacks(PFS_QUEUE *, PFS_QUEUE_FD_FN opened,

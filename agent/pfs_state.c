@@ -41,10 +41,10 @@
  *	there while a rotated file is still being read. "queue" holds the
  *	parser's messages in flight, oldest first, so that a message received
  *	before a restart and removed after it is counted once. "journal" is
- *	there when the _cursor variants are given one (pfs_journal(3)). "alerts"
- *	holds the alert modules' history (pfs_events_save()) once
- *	pfs_state_set_events() has named them; it is checked with the rest
- *	and restored into them. Device and
+ *	there when the _cursor variants are given one (pfs_journal(3)). A part
+ *	named by pfs_state_set_part() (the agent's "alerts": the alert
+ *	modules' history) is saved under its name, checked with the rest and
+ *	restored through its hooks. Device and
  *	inode numbers are stored as the two's complement of their 64 bits
  *	when they do not fit a signed integer.
  *
@@ -87,7 +87,6 @@
 #include <jansson.h>
 
 #include "config.h"
-#include "pfs_events.h"
 #include "pfs_log.h"
 #include "pfs_state.h"
 #include "pfs_util.h"
@@ -160,13 +159,16 @@ static json_t *pos_json(const struct pfs_follow_pos *pos)
     return (o);
 }
 
-static PFS_EVENTS *state_events;	/* alert modules, or NULL */
+static struct pfs_state_part state_part;	/* name NULL: none */
 
-/* pfs_state_set_events - save and restore the alert modules too */
+/* pfs_state_set_part - save and restore another module's part too */
 
-void    pfs_state_set_events(struct PFS_EVENTS *events)
+void    pfs_state_set_part(const struct pfs_state_part *part)
 {
-    state_events = events;
+    if (part != 0)
+	state_part = *part;
+    else
+	memset(&state_part, 0, sizeof(state_part));
 }
 
 /* build - the whole state as JSON */
@@ -215,8 +217,8 @@ static json_t *build(const PFS_STATS *stats, PFS_PARSER *parser, const PFS_FOLLO
 	|| json_object_set_new(root, "queue", qc.array) < 0
 	|| (cursor != 0 && json_object_set_new(root, "journal",
 			  json_pack("{s:s}", "cursor", cursor)) < 0)
-	|| (state_events != 0 && json_object_set_new(root, "alerts",
-				     pfs_events_save(state_events)) < 0))
+	|| (state_part.name != 0 && json_object_set_new(root, state_part.name,
+				     state_part.save(state_part.ctx)) < 0))
 	fatalx("out of memory saving the state");
     return (root);
 }
@@ -429,8 +431,8 @@ static int check(const json_t *root, char *err, size_t errlen, const char *path)
 	seterr(err, errlen, "state file %s: the journal cursor is malformed", path);
 	return (-1);
     }
-    if ((v = json_object_get(root, "alerts")) != 0
-	&& pfs_events_check(v, why, sizeof(why)) < 0) {
+    if (state_part.name != 0 && (v = json_object_get(root, state_part.name)) != 0
+	&& state_part.check(v, why, sizeof(why)) < 0) {
 	seterr(err, errlen, "state file %s: %s", path, why);
 	return (-1);
     }
@@ -487,8 +489,8 @@ static void apply(const json_t *root, PFS_STATS *stats, PFS_PARSER *parser,
 	    log_info("state file %s: %.200s is no longer followed; its position "
 		     "is dropped", path, fpath);
     }
-    if (state_events != 0 && (v = json_object_get(root, "alerts")) != 0)
-	pfs_events_load(state_events, v);
+    if (state_part.name != 0 && (v = json_object_get(root, state_part.name)) != 0)
+	state_part.load(state_part.ctx, v);
     if (parser == 0)
 	return;
     json_array_foreach(json_object_get(root, "queue"), i, v) {

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "pfs_follow.h"
 #include "pfs_parser.h"
 #include "pfs_stats.h"
@@ -41,11 +43,18 @@ extern enum pfs_state_result pfs_state_load(const char *path, PFS_STATS *,
 #define PFS_STATE_CURSOR_MAX	512
 
 /*
- * The alert modules (pfs_events(3)): once set, every save writes their
- * state under "alerts" and every load checks and restores it. NULL: none.
+ * A part of the state kept by another module (the agent's alert modules):
+ * once set, every save writes save(ctx) under name, and every load checks
+ * that member with check() and restores it with load(ctx). NULL: none.
  */
-struct PFS_EVENTS;
-extern void pfs_state_set_events(struct PFS_EVENTS *);
+struct pfs_state_part {
+    const char *name;
+    json_t *(*save) (const void *ctx);
+    int     (*check) (const json_t *, char *err, size_t errlen);
+    void    (*load) (void *ctx, const json_t *);
+    void   *ctx;
+};
+extern void pfs_state_set_part(const struct pfs_state_part *);
 
 extern int pfs_state_save_cursor(const char *path, const PFS_STATS *, PFS_PARSER *,
 			             const PFS_FOLLOW *, const char *journal_cursor,

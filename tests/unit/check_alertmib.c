@@ -406,6 +406,7 @@ static int log_cb(int major, int minor, void *serverarg, void *clientarg)
 static void agent_init(void)
 {
     struct pfs_queue_opts qo;
+    struct pfs_events_opts eo;
     char    err[256];
     char    qid[32];
     int     d;
@@ -431,9 +432,10 @@ static void agent_init(void)
 	fprintf(stderr, "parser: %s\n", err);
 	exit(1);
     }
-    events = pfs_events_create(&cfg);
+    pfs_config_events_opts(&cfg, &eo);
+    events = pfs_events_create(&eo);
     pfs_parser_set_event(parser, pfs_events_fn, events);
-    pfs_queue_opts_init(&qo, &cfg);
+    pfs_config_queue_opts(&cfg, &qo);
     queue = pfs_queue_create(&qo);
     am = pfs_alertmib_create(events, queue);
     pfs_alertmib_set_clock(am, fake_now);

@@ -61,15 +61,30 @@ struct rig {
 
 static void rig_up(struct rig *r, void (*tweak) (struct pfs_config *))
 {
+    struct pfs_events_opts eo;
+
     memset(r, 0, sizeof(*r));
     pfs_config_init(&r->cfg);
     if (tweak)
 	tweak(&r->cfg);
     r->p = pfs_engine_create(&r->cfg, &r->st);
-    r->e = pfs_events_create(&r->cfg);
+    pfs_config_events_opts(&r->cfg, &eo);
+    r->e = pfs_events_create(&eo);
     pfs_events_set_clock(r->e, fixed_now);
     pfs_parser_set_event(r->p, pfs_events_fn, r->e);
     r->qid = 0x10000;
+}
+
+/* set_alerts_part - the state saves and restores these alert modules */
+
+static void set_alerts_part(PFS_EVENTS *e)
+{
+    struct pfs_state_part part = {
+	"alerts", pfs_events_save_ctx, pfs_events_check, pfs_events_load_ctx, 0
+    };
+
+    part.ctx = e;
+    pfs_state_set_part(&part);
 }
 
 /* rig_down - release */
@@ -1223,11 +1238,11 @@ START_TEST(test_state_file)
     rig_up(&r, 0);
     for (d = 0; d < BL_DAYS; d++)
 	bl_feed_day(&r, base, d);
-    pfs_state_set_events(r.e);
+    set_alerts_part(r.e);
     ck_assert_int_eq(pfs_state_save(path, r.st, r.p, 0, err, sizeof(err)), 0);
 
     rig_up(&r2, 0);
-    pfs_state_set_events(r2.e);
+    set_alerts_part(r2.e);
     ck_assert_int_eq(pfs_state_load(path, r2.st, r2.p, 0, err, sizeof(err)), PFS_STATE_LOADED);
     for (ind = 0; ind < PFS_BL_COUNT; ind++) {
 	pfs_baseline_info(pfs_events_baseline(r.e), (enum pfs_bl_ind) ind, &b1);
@@ -1244,12 +1259,12 @@ START_TEST(test_state_file)
     ck_assert_int_eq(json_dump_file(root, path, 0), 0);
     json_decref(root);
     rig_up(&r2, 0);
-    pfs_state_set_events(r2.e);
+    set_alerts_part(r2.e);
     ck_assert_int_eq(pfs_state_load(path, r2.st, r2.p, 0, err, sizeof(err)), PFS_STATE_BAD);
     ck_assert_ptr_nonnull(strstr(err, "baseline"));
     ck_assert_uint_eq(pfs_scalar_get(r2.st, PFS_SENT), 0);
     ck_assert_int_eq(pfs_baseline_today(pfs_events_baseline(r2.e)), INT64_MIN);
-    pfs_state_set_events(0);
+    pfs_state_set_part(0);
     snprintf(bad, sizeof(bad), "%s.bad", path);
     unlink(bad);
     unlink(path);
@@ -1305,7 +1320,7 @@ START_TEST(test_config)
     ck_assert_str_eq(cfg.queue_config_directory, "/etc/postfix-out");
     ck_assert_uint_eq(cfg.queue_refresh, 120);
     ck_assert_uint_eq(cfg.queue_age[0], 600);
-    pfs_queue_opts_init(&qo, &cfg);
+    pfs_config_queue_opts(&cfg, &qo);
     ck_assert_str_eq(qo.config_dir, "/etc/postfix-out");
     ck_assert_ptr_null(qo.queue_dir);
     ck_assert_ptr_null(qo.postqueue);	/* pfs_queue_create(): PFS_DEF_POSTQUEUE */
