@@ -41,7 +41,7 @@
  *	submitted with sendmail on this host. A stolen password or a broken
  *	web form shows up here as one account sending far more than usual.
  *
- *	Per account and day (the log's day, pfs_when(3)) the table counts
+ *	Per account and day (the log's day, pfs_logtime(3)) the table counts
  *	messages submitted (pfs_accounts_received(), at qmgr's first from=
  *	line) and, for mail relayed outside, messages and recipients
  *	(pfs_accounts_relayed(), once per delivery line with status=sent
@@ -420,7 +420,7 @@ static struct acct *touch(PFS_ACCOUNTS *a, const char *name, size_t len)
 
 /* on_day - bring an account to the line's day; 0 if the line is late */
 
-static int on_day(PFS_ACCOUNTS *a, struct acct *e, const struct pfs_when *w)
+static int on_day(PFS_ACCOUNTS *a, struct acct *e, const struct pfs_logtime *w)
 {
     if (w->epoch > e->last_seen)
 	e->last_seen = w->epoch;
@@ -438,7 +438,7 @@ static int on_day(PFS_ACCOUNTS *a, struct acct *e, const struct pfs_when *w)
 /* pfs_accounts_received - the account submitted a message */
 
 void    pfs_accounts_received(PFS_ACCOUNTS *a, const char *name, size_t len,
-			              const struct pfs_when *w)
+			              const struct pfs_logtime *w)
 {
     struct acct *e;
 
@@ -499,7 +499,7 @@ static void fill_info(const PFS_ACCOUNTS *a, const struct acct *e,
 
 void    pfs_accounts_relayed(PFS_ACCOUNTS *a, const char *name, size_t len,
 			             const char *msgid, size_t idlen,
-			             const struct pfs_when *w)
+			             const struct pfs_logtime *w)
 {
     struct pfs_account_info info;
     struct acct *e;

@@ -18,7 +18,7 @@
 #include <jansson.h>
 
 #include "pfs_qtable.h"
-#include "pfs_when.h"
+#include "pfs_logtime.h"
 
 #define PFS_DEF_ACCOUNT_CAP	10000
 #define PFS_DEF_ACCOUNT_LIMIT	100
@@ -52,12 +52,12 @@ extern void pfs_accounts_set_callback(PFS_ACCOUNTS *, PFS_ACCOUNT_LIMIT_FN, void
 
 /* A message submitted by the account (qmgr took it). */
 extern void pfs_accounts_received(PFS_ACCOUNTS *, const char *name, size_t len,
-				          const struct pfs_when *);
+				          const struct pfs_logtime *);
 
 /* One recipient of message msgid relayed outside. */
 extern void pfs_accounts_relayed(PFS_ACCOUNTS *, const char *name, size_t len,
 				         const char *msgid, size_t idlen,
-				         const struct pfs_when *);
+				         const struct pfs_logtime *);
 
 /* Readers: slots 0..pfs_accounts_slots()-1, some empty. */
 extern size_t pfs_accounts_slots(const PFS_ACCOUNTS *);

@@ -29,7 +29,7 @@
  *	(pfs_events(3) says which event moves which), per day and per hour
  *	of the day.
  *
- *	Time is the log's (pfs_when(3)). The newest day of any line passed
+ *	Time is the log's (pfs_logtime(3)). The newest day of any line passed
  *	to pfs_baseline_advance() or pfs_baseline_add() is "today"; a line
  *	of a later day closes today and any silent days in between (they
  *	count as zero: the log went on past them). A late line, of a day
@@ -273,7 +273,7 @@ static void close_hours(PFS_BASELINE *b, int64_t day, int from, int to)
 
 /* pfs_baseline_advance - the log's clock moved to when */
 
-void    pfs_baseline_advance(PFS_BASELINE *b, const struct pfs_when *w)
+void    pfs_baseline_advance(PFS_BASELINE *b, const struct pfs_logtime *w)
 {
     int     hour = w->sec / 3600;
     int64_t d;
@@ -307,7 +307,7 @@ void    pfs_baseline_advance(PFS_BASELINE *b, const struct pfs_when *w)
 
 /* pfs_baseline_add - one event */
 
-void    pfs_baseline_add(PFS_BASELINE *b, enum pfs_bl_ind ind, const struct pfs_when *w)
+void    pfs_baseline_add(PFS_BASELINE *b, enum pfs_bl_ind ind, const struct pfs_logtime *w)
 {
     struct day_rec *r;
 

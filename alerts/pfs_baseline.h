@@ -17,7 +17,7 @@
 
 #include <jansson.h>
 
-#include "pfs_when.h"
+#include "pfs_logtime.h"
 
 /* Indicators; the order is the index of the MIB's baseline table. */
 enum pfs_bl_ind {
@@ -75,10 +75,10 @@ extern void pfs_baseline_free(PFS_BASELINE *);
 extern void pfs_baseline_set_callback(PFS_BASELINE *, PFS_ANOMALY_FN, void *);
 
 /* Time moves on (any line); closes hours and days. */
-extern void pfs_baseline_advance(PFS_BASELINE *, const struct pfs_when *);
+extern void pfs_baseline_advance(PFS_BASELINE *, const struct pfs_logtime *);
 
 /* One event of an indicator at a time (advances first). */
-extern void pfs_baseline_add(PFS_BASELINE *, enum pfs_bl_ind, const struct pfs_when *);
+extern void pfs_baseline_add(PFS_BASELINE *, enum pfs_bl_ind, const struct pfs_logtime *);
 
 extern void pfs_baseline_info(const PFS_BASELINE *, enum pfs_bl_ind, struct pfs_baseline_info *);
 extern int64_t pfs_baseline_today(const PFS_BASELINE *);	/* INT64_MIN before any line */

@@ -57,7 +57,7 @@
  *	VERDICT: the filter window.
  * .PP
  *	Every dated event moves the baseline's and the filter window's
- *	clock. A line's time is resolved with pfs_when(3) against the wall
+ *	clock. A line's time is resolved with pfs_logtime(3) against the wall
  *	clock (pfs_events_set_clock(); default time(3)).
  *
  *	Relayed outside: a delivery with status=sent by the SMTP client
@@ -104,7 +104,7 @@ struct PFS_EVENTS {
     char  **inside;
     size_t  ninside;
     time_t  (*now) (void);
-    struct pfs_when_cache cache;
+    struct pfs_logtime_cache cache;
     uint64_t bad_time;
     struct consumer extra[PFS_EVENTS_MAX_CONSUMERS];
     size_t  nextra;
@@ -126,7 +126,7 @@ PFS_EVENTS *pfs_events_create(const struct pfs_events_opts *o)
     size_t  i;
 
     e->now = wall_clock;
-    pfs_when_cache_init(&e->cache);
+    pfs_logtime_cache_init(&e->cache);
     e->delays = pfs_delays_create(o->delay_rows);
     if (o->accounts) {
 	e->accounts = pfs_accounts_create(o->account_cap, o->account_limit);
@@ -179,7 +179,7 @@ void    pfs_events_add_consumer(PFS_EVENTS *e, PFS_EVENT_FN fn, void *ctx)
 void    pfs_events_set_clock(PFS_EVENTS *e, time_t (*now) (void))
 {
     e->now = now ? now : wall_clock;
-    pfs_when_cache_init(&e->cache);
+    pfs_logtime_cache_init(&e->cache);
 }
 
 /* pfs_events_delays - the delay table */
@@ -258,7 +258,7 @@ int     pfs_events_outside(const PFS_EVENTS *e, const struct pfs_event *ev)
 
 /* delivery - one delivery status line */
 
-static void delivery(PFS_EVENTS *e, const struct pfs_event *ev, const struct pfs_when *w)
+static void delivery(PFS_EVENTS *e, const struct pfs_event *ev, const struct pfs_logtime *w)
 {
     char    msgid[PFS_QID_MAX + 16];
     int     idlen;
@@ -295,7 +295,7 @@ static void delivery(PFS_EVENTS *e, const struct pfs_event *ev, const struct pfs
 void    pfs_events_fn(const struct pfs_event *ev, void *ctx)
 {
     PFS_EVENTS *e = ctx;
-    struct pfs_when w;
+    struct pfs_logtime w;
     size_t  i;
     static const enum pfs_fh_verdict fhv[] = {
 	[PFS_VD_CLEAN] = PFS_FHV_CLEAN, [PFS_VD_SPAM] = PFS_FHV_SPAM,
@@ -307,7 +307,7 @@ void    pfs_events_fn(const struct pfs_event *ev, void *ctx)
 	&& (ev->status == PFS_ST_SENT || ev->status == PFS_ST_BOUNCED))
 	pfs_delays_add(e->delays, ev->transport.ptr, ev->transport.len,
 		       ev->delay_ms, ev->delays_ms);
-    if (pfs_when_resolve(&ev->hdr->time, e->now(), &e->cache, &w) < 0) {
+    if (pfs_logtime_resolve(&ev->hdr->time, e->now(), &e->cache, &w) < 0) {
 	e->bad_time++;
     } else {
 	pfs_baseline_advance(e->baseline, &w);

@@ -25,7 +25,7 @@
  *	A content filter that finds nothing, or finds everything, is
  *	broken: a dead spamd socket, an expired rule set, a clamd without
  *	signatures. This module keeps the verdicts of the last hour, by the
- *	log's clock (pfs_when(3)), in PFS_FH_MINUTES one-minute buckets,
+ *	log's clock (pfs_logtime(3)), in PFS_FH_MINUTES one-minute buckets,
  *	and gives the share of spam and of viruses among the mail scanned
  *	(every verdict: clean, spam, virus and other, such as amavis'
  *	BANNED) in per-mille.
@@ -179,9 +179,9 @@ static void evaluate(PFS_FILTERHEALTH *fh, int64_t end)
 
 /* pfs_filterhealth_advance - the log's clock moved */
 
-void    pfs_filterhealth_advance(PFS_FILTERHEALTH *fh, const struct pfs_when *w)
+void    pfs_filterhealth_advance(PFS_FILTERHEALTH *fh, const struct pfs_logtime *w)
 {
-    int64_t m = pfs_when_minute(w);
+    int64_t m = pfs_logtime_minute(w);
 
     if (fh->head == INT64_MIN) {
 	fh->head = m;
@@ -196,9 +196,9 @@ void    pfs_filterhealth_advance(PFS_FILTERHEALTH *fh, const struct pfs_when *w)
 /* pfs_filterhealth_add - one verdict */
 
 void    pfs_filterhealth_add(PFS_FILTERHEALTH *fh, enum pfs_fh_verdict v,
-			             const struct pfs_when *w)
+			             const struct pfs_logtime *w)
 {
-    int64_t m = pfs_when_minute(w);
+    int64_t m = pfs_logtime_minute(w);
     struct bucket *bk;
 
     pfs_filterhealth_advance(fh, w);

@@ -17,7 +17,7 @@
 
 #include <jansson.h>
 
-#include "pfs_when.h"
+#include "pfs_logtime.h"
 
 #define PFS_FH_MINUTES		60	/* window, one bucket per minute */
 #define PFS_DEF_FH_MIN_SCANNED	20
@@ -61,9 +61,9 @@ typedef void (*PFS_FH_ALARM_FN) (const struct pfs_fh_alarm *, void *ctx);
 extern PFS_FILTERHEALTH *pfs_filterhealth_create(const struct pfs_fh_opts *);
 extern void pfs_filterhealth_free(PFS_FILTERHEALTH *);
 extern void pfs_filterhealth_set_callback(PFS_FILTERHEALTH *, PFS_FH_ALARM_FN, void *);
-extern void pfs_filterhealth_advance(PFS_FILTERHEALTH *, const struct pfs_when *);
+extern void pfs_filterhealth_advance(PFS_FILTERHEALTH *, const struct pfs_logtime *);
 extern void pfs_filterhealth_add(PFS_FILTERHEALTH *, enum pfs_fh_verdict,
-				         const struct pfs_when *);
+				         const struct pfs_logtime *);
 extern void pfs_filterhealth_info(const PFS_FILTERHEALTH *, struct pfs_fh_info *);
 extern uint64_t pfs_filterhealth_late_dropped(const PFS_FILTERHEALTH *);
 

@@ -125,7 +125,7 @@ static const char *next_qid(struct rig *r)
 }
 
 /*
- * The test calendar, independent of pfs_when: day d after a base date,
+ * The test calendar, independent of pfs_logtime: day d after a base date,
  * by stepping through month lengths.
  */
 struct date {
@@ -270,12 +270,12 @@ static void reject(struct rig *r, const char *ts)
 
 START_TEST(test_when)
 {
-    struct pfs_when_cache c;
-    struct pfs_when w;
+    struct pfs_logtime_cache c;
+    struct pfs_logtime w;
     struct pfs_time t;
     int     y, m, d;
 
-    pfs_when_cache_init(&c);
+    pfs_logtime_cache_init(&c);
     memset(&t, 0, sizeof(t));
     /* 2027-01-10 18:00:00 UTC */
     test_now = 1799604000;
@@ -286,7 +286,7 @@ START_TEST(test_when)
     t.hour = 23;
     t.min = 59;
     t.sec = 59;
-    ck_assert_int_eq(pfs_when_resolve(&t, test_now, &c, &w), 0);
+    ck_assert_int_eq(pfs_logtime_resolve(&t, test_now, &c, &w), 0);
     ck_assert_int_eq(w.day, DAY_2027_01_01 - 1);
     ck_assert_int_eq(w.sec, 86399);
     /* TZ=UTC: epoch = day * 86400 + seconds */
@@ -295,10 +295,10 @@ START_TEST(test_when)
     /* Jan 11 (tomorrow, clock skew): this year; Jan 12: last year. */
     t.mon = 1;
     t.mday = 11;
-    ck_assert_int_eq(pfs_when_resolve(&t, test_now, &c, &w), 0);
+    ck_assert_int_eq(pfs_logtime_resolve(&t, test_now, &c, &w), 0);
     ck_assert_int_eq(w.day, DAY_2027_01_10 + 1);
     t.mday = 12;
-    ck_assert_int_eq(pfs_when_resolve(&t, test_now, &c, &w), 0);
+    ck_assert_int_eq(pfs_logtime_resolve(&t, test_now, &c, &w), 0);
     ck_assert_int_eq(w.day, DAY_2027_01_10 + 2 - 365);
 
     /* RFC 3339 with an offset: 2026-12-01T08:00:00+01:00 = 07:00 UTC. */
@@ -309,13 +309,13 @@ START_TEST(test_when)
     t.min = t.sec = 0;
     t.has_tz = 1;
     t.tz_min = 60;
-    ck_assert_int_eq(pfs_when_resolve(&t, test_now, &c, &w), 0);
+    ck_assert_int_eq(pfs_logtime_resolve(&t, test_now, &c, &w), 0);
     ck_assert_int_eq(w.day, DAY_2026_12_01);
     ck_assert_int_eq(w.epoch, (int64_t) DAY_2026_12_01 * 86400 + 7 * 3600);
 
     /* Out of range fields are refused. */
     t.mon = 13;
-    ck_assert_int_eq(pfs_when_resolve(&t, test_now, &c, &w), -1);
+    ck_assert_int_eq(pfs_logtime_resolve(&t, test_now, &c, &w), -1);
 
     /* Calendar: 2024-02-29 exists, 2026-02-29 does not. */
     ck_assert_int_eq(pfs_day_parse("2024-02-29", &w.day), 0);

@@ -1,14 +1,14 @@
 /*++
  * NAME
- *	pfs_when 3
+ *	pfs_logtime 3
  * SUMMARY
  *	a log line's time as day number, second of day and epoch
  * SYNOPSIS
- *	#include "pfs_when.h"
+ *	#include "pfs_logtime.h"
  *
- *	void	pfs_when_cache_init(cache)
+ *	void	pfs_logtime_cache_init(cache)
  *
- *	int	pfs_when_resolve(time, now, cache, when)
+ *	int	pfs_logtime_resolve(time, now, cache, when)
  *
  *	int64_t pfs_day_from_date(year, mon, mday)
  *
@@ -25,8 +25,8 @@
  *	a line of the next day arrives, and reading a week of old log at
  *	start-up fills a week of history.
  *
- *	pfs_when_resolve() turns the time a line carries into a struct
- *	pfs_when. The day is the date as written, in the writer's local
+ *	pfs_logtime_resolve() turns the time a line carries into a struct
+ *	pfs_logtime. The day is the date as written, in the writer's local
  *	time: that is where the mail admin's day ends. The epoch second
  *	uses the line's UTC offset (RFC 3339), else the agent's time zone.
  *
@@ -39,14 +39,14 @@
  *	proleptic Gregorian calendar and days since 1970-01-01 (H. Hinnant's
  *	algorithms); pfs_day_format() and pfs_day_parse() use YYYY-MM-DD.
  * DIAGNOSTICS
- *	pfs_when_resolve() returns -1 when a field is out of range;
+ *	pfs_logtime_resolve() returns -1 when a field is out of range;
  *	pfs_day_parse() returns -1 for anything but a valid YYYY-MM-DD.
  *--*/
 
 #include <stdio.h>
 #include <string.h>
 
-#include "pfs_when.h"
+#include "pfs_logtime.h"
 
 /* pfs_day_from_date - days since 1970-01-01 */
 
@@ -114,9 +114,9 @@ int     pfs_day_parse(const char *s, int64_t *day)
     return (0);
 }
 
-/* pfs_when_cache_init - nothing cached yet */
+/* pfs_logtime_cache_init - nothing cached yet */
 
-void    pfs_when_cache_init(struct pfs_when_cache *c)
+void    pfs_logtime_cache_init(struct pfs_logtime_cache *c)
 {
     c->hour_key = INT64_MIN;
     c->offset = 0;
@@ -126,7 +126,7 @@ void    pfs_when_cache_init(struct pfs_when_cache *c)
 
 /* local_today - the local day number of the wall clock, cached per minute */
 
-static int64_t local_today(time_t now, struct pfs_when_cache *c)
+static int64_t local_today(time_t now, struct pfs_logtime_cache *c)
 {
     struct tm tm;
 
@@ -141,7 +141,7 @@ static int64_t local_today(time_t now, struct pfs_when_cache *c)
 
 /* local_offset - local minus UTC at a local day and hour, cached per hour */
 
-static int64_t local_offset(int64_t day, int hour, struct pfs_when_cache *c)
+static int64_t local_offset(int64_t day, int hour, struct pfs_logtime_cache *c)
 {
     int64_t key = day * 24 + hour;
     struct tm tm;
@@ -165,10 +165,10 @@ static int64_t local_offset(int64_t day, int hour, struct pfs_when_cache *c)
     return (c->offset);
 }
 
-/* pfs_when_resolve - a line's time as day, second and epoch */
+/* pfs_logtime_resolve - a line's time as day, second and epoch */
 
-int     pfs_when_resolve(const struct pfs_time *t, time_t now,
-			         struct pfs_when_cache *c, struct pfs_when *w)
+int     pfs_logtime_resolve(const struct pfs_time *t, time_t now,
+			         struct pfs_logtime_cache *c, struct pfs_logtime *w)
 {
     int64_t today;
     int     year = t->year;
