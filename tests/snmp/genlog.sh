@@ -4,7 +4,7 @@
 # way Postfix 3.7 logs them (smtpd, cleanup, qmgr, smtp), with RFC 3339
 # timestamps, so that the lines carry their year and the days they fall
 # on do not depend on the wall clock. The line shapes are those of
-# tests/unit/check_alerts.c.
+# tests/unit/alerts/check_alerts.c.
 #
 # Functions:
 #   gl_day BASE N            YYYY-MM-DD of BASE plus N days

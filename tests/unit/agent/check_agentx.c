@@ -4,7 +4,7 @@
  * SUMMARY
  *	handler-level tests of the POSTFIX-STATS-MIB registrations
  * SYNOPSIS
- *	tests/unit/check_agentx
+ *	tests/unit/agent/check_agentx
  * DESCRIPTION
  *	No snmpd: the process is a Net-SNMP master agent without
  *	transports, the MIB is registered by pfs_agentx_create() as in the

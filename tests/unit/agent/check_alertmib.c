@@ -4,7 +4,7 @@
  * SUMMARY
  *	handler-level tests of the alert objects and notifications
  * SYNOPSIS
- *	tests/unit/check_alertmib
+ *	tests/unit/agent/check_alertmib
  * DESCRIPTION
  *	As check_agentx(1): no snmpd, the process is a Net-SNMP master agent
  *	without transports and requests travel through the library's

@@ -4,7 +4,7 @@
  * SUMMARY
  *	unit tests of delays, accounts, baselines and filter health
  * SYNOPSIS
- *	tests/unit/check_alerts
+ *	tests/unit/alerts/check_alerts
  * DESCRIPTION
  *	Every test writes real Postfix (and amavis) log lines, with
  *	timestamps that span three weeks and more, through the real parser

@@ -4,7 +4,7 @@
  * SUMMARY
  *	unit tests of the queue reader, with and without a child process
  * SYNOPSIS
- *	tests/unit/check_alerts_queue
+ *	tests/unit/alerts/check_alerts_queue
  * DESCRIPTION
  *	pfs_queue_feed() parses verbatim "postqueue -j" output (captured
  *	from Postfix 3.7 with deferred and held mail) as one read; the

@@ -4,7 +4,7 @@
  * SUMMARY
  *	read the mail queue once through pfs_queue(3) and print it
  * SYNOPSIS
- *	tests/unit/queue_probe [-p POSTQUEUE] [-c CONFIG_DIR] [-q QUEUE_DIR]
+ *	tests/unit/alerts/queue_probe [-p POSTQUEUE] [-c CONFIG_DIR] [-q QUEUE_DIR]
  *		[-s AGE_SHORT] [-l AGE_LONG] [-t TIMEOUT]
  * DESCRIPTION
  *	Drives one read the way the daemon's loop does: pfs_queue_start(),

@@ -4,7 +4,7 @@
  * SUMMARY
  *	unit tests of log following and saved state, without SNMP
  * SYNOPSIS
- *	tests/unit/check_follow
+ *	tests/unit/input/check_follow
  * DESCRIPTION
  *	Each test makes a private directory under tests/, writes real Postfix
  *	lines to log files there, drives pfs_follow(3) directly (inotify

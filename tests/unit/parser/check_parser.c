@@ -4,7 +4,7 @@
  * SUMMARY
  *	table-driven unit tests of the line parser
  * SYNOPSIS
- *	tests/unit/check_parser
+ *	tests/unit/parser/check_parser
  * DESCRIPTION
  *	Each case in check_cases.h is a set of verbatim log lines and the
  *	counters they must move. A fresh store and parser take the lines;

@@ -4,7 +4,7 @@
  * SUMMARY
  *	unit tests of the parser's building blocks
  * SYNOPSIS
- *	tests/unit/check_units
+ *	tests/unit/parser/check_units
  * DESCRIPTION
  *	Focused tests, one module at a time, of what the table-driven
  *	cases in check_parser only reach through whole lines:
