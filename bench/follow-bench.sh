@@ -5,7 +5,7 @@
 #	bench/follow-bench.sh
 #
 # DESCRIPTION
-#	Builds bench/follow-driver.c against libpfsagent.a and libpfsparser.a
+#	Builds bench/follow-driver.c against the libpfs*.a libraries
 #	(run "make" first) and measures the follower loop the daemon runs
 #	(poll(2) on the inotify descriptor, pfs_follow_poll() every second,
 #	the state saved every 5 s), in three phases:
@@ -58,8 +58,8 @@ mkdir -p "$work/state" || exit 1
 [ -f "$top/libpfsagent.a" ] && [ -x "$agent" ] || { echo "follow-bench: run make first" >&2; exit 1; }
 "$here/make-log.sh" -n 1000000 "$src" > /dev/null || exit 1
 # shellcheck disable=SC2046
-${CC:-cc} -O2 -Wall -Wextra -Werror -I"$top" -I"$top/parser" -I"$top/agent" \
-	"$here/follow-driver.c" "$top/libpfsagent.a" "$top/libpfsparser.a" \
+${CC:-cc} -O2 -Wall -Wextra -Werror -I"$top" -I"$top/parser" -I"$top/input" -I"$top/alerts" -I"$top/agent" \
+	"$here/follow-driver.c" "$top/libpfsagent.a" "$top/libpfsalerts.a" "$top/libpfsinput.a" "$top/libpfsparser.a" \
 	$(pkg-config --libs jansson libpcre2-8) -o "$work/follow-driver" || exit 1
 drv=$work/follow-driver
 

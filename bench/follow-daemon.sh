@@ -39,8 +39,8 @@ fx_init
 status=0
 
 ${CC:-cc} -O2 -Wall -Wextra -Werror -I"$top_builddir" -I"$top_srcdir/parser" \
-	-I"$top_srcdir/agent" "$here/follow-driver.c" "$top_builddir/libpfsagent.a" \
-	"$top_builddir/libpfsparser.a" $(pkg-config --libs jansson libpcre2-8) \
+	-I"$top_srcdir/input" -I"$top_srcdir/alerts" -I"$top_srcdir/agent" "$here/follow-driver.c" "$top_builddir/libpfsagent.a" \
+	"$top_builddir/libpfsalerts.a" "$top_builddir/libpfsinput.a" "$top_builddir/libpfsparser.a" $(pkg-config --libs jansson libpcre2-8) \
 	-o "$fx_dir/follow-driver" || exit 1
 "$here/make-log.sh" -n 100000 "$fx_dir/source.log" >/dev/null || exit 1
 

@@ -66,13 +66,20 @@ void    log_to_syslog(void)
 
 /* vlog - format and send one message */
 
-static void vlog(int pri, const char *fmt, va_list ap, int with_errno)
+static void vlog(int, const char *, const char *, va_list, int) PFS_PRINTF(3, 0);
+
+static void vlog(int pri, const char *token, const char *fmt, va_list ap, int with_errno)
 {
     char    buf[1024];
     int     saved = errno;
     const char *level;
+    size_t  off = 0;
 
-    vsnprintf(buf, sizeof(buf), fmt, ap);
+    if (token != 0) {
+	snprintf(buf, sizeof(buf), "[%.100s] ", token);
+	off = strlen(buf);
+    }
+    vsnprintf(buf + off, sizeof(buf) - off, fmt, ap);
     if (with_errno) {
 	size_t  n = strlen(buf);
 
@@ -113,7 +120,7 @@ void    log_msg(int pri, const char *fmt, ...)
     if (pri == LOG_DEBUG && !log_debug_on)
 	return;
     va_start(ap, fmt);
-    vlog(pri, fmt, ap, 0);
+    vlog(pri, 0, fmt, ap, 0);
     va_end(ap);
 }
 
@@ -124,7 +131,7 @@ void    log_warn(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vlog(LOG_WARNING, fmt, ap, 1);
+    vlog(LOG_WARNING, 0, fmt, ap, 1);
     va_end(ap);
 }
 
@@ -135,7 +142,7 @@ void    log_warnx(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vlog(LOG_WARNING, fmt, ap, 0);
+    vlog(LOG_WARNING, 0, fmt, ap, 0);
     va_end(ap);
 }
 
@@ -146,7 +153,7 @@ void    log_info(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vlog(LOG_INFO, fmt, ap, 0);
+    vlog(LOG_INFO, 0, fmt, ap, 0);
     va_end(ap);
 }
 
@@ -155,13 +162,11 @@ void    log_info(const char *fmt, ...)
 void    log_debug(const char *token, const char *fmt, ...)
 {
     va_list ap;
-    char    buf[1024];
 
     if (!log_debug_on)
 	return;
-    snprintf(buf, sizeof(buf), "[%s] %s", token, fmt);
     va_start(ap, fmt);
-    vlog(LOG_DEBUG, buf, ap, 0);
+    vlog(LOG_DEBUG, token, fmt, ap, 0);
     va_end(ap);
 }
 
@@ -172,7 +177,7 @@ void    fatal(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vlog(LOG_CRIT, fmt, ap, 1);
+    vlog(LOG_CRIT, 0, fmt, ap, 1);
     va_end(ap);
     exit(PFS_EXIT_FATAL);
 }
@@ -184,7 +189,7 @@ void    fatalx(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vlog(LOG_CRIT, fmt, ap, 0);
+    vlog(LOG_CRIT, 0, fmt, ap, 0);
     va_end(ap);
     exit(PFS_EXIT_FATAL);
 }
