@@ -55,8 +55,10 @@
  *	the copy was counted is counted in overflow:link. A relay that
  *	linked once is a known filter of its source: a later mail it
  *	accepts without a copy coming back (discarded, quarantined) is
- *	counted in hop:kept, not as sent. The ignore lists still drop
- *	what no link can explain (a filter that returns no queue ID).
+ *	counted in hop:kept, not as sent, and one that names a copy not
+ *	logged yet makes it expected (PFS_QF_EXPECTED), linked when smtpd
+ *	logs it. The ignore lists still drop what no link can explain (a
+ *	filter that returns no queue ID).
  * DIAGNOSTICS
  *	pfs_parser_create() returns NULL and writes a message to err when
  *	a pattern does not compile (a bug, caught by the unit tests).
@@ -484,13 +486,20 @@ static struct pfs_qentry *new_msg(PFS_PARSER *p, const struct line *ln,
 			             enum pfs_origin origin, struct pfs_str account)
 {
     struct pfs_qentry *e;
+    struct pfs_qentry expected;
     int     evicted;
 
     if (ln->qid.len == 0)
 	return (0);
-    /* The ID comes back while the last message of that ID waits: count it. */
-    if ((e = find_msg(p, ln)) != 0 && (e->flags & PFS_QF_PENDING))
-	settle(p, e, 1);
+    expected.flags = 0;
+    if ((e = find_msg(p, ln)) != 0) {
+	/* The ID comes back while the last message of that ID waits: count it. */
+	if (e->flags & PFS_QF_PENDING)
+	    settle(p, e, 1);
+	/* A hop line named this copy already: keep what it carried. */
+	else if (e->flags & PFS_QF_EXPECTED)
+	    expected = *e;
+    }
     e = pfs_qtable_add(p->qt, (uint32_t) ln->src, ln->qid.ptr, ln->qid.len, &evicted);
     if (evicted)
 	pfs_scalar_inc(p->stats, PFS_OVERFLOW_QUEUE);
@@ -499,6 +508,14 @@ static struct pfs_qentry *new_msg(PFS_PARSER *p, const struct line *ln,
 	account.len = PFS_ACCOUNT_MAX;
     memcpy(e->account, account.ptr, account.len);
     e->account[account.len] = 0;
+    if (expected.flags & PFS_QF_EXPECTED) {
+	e->flags |= PFS_QF_COPY;
+	if (expected.origin)
+	    e->origin = expected.origin;
+	if (expected.account[0])
+	    memcpy(e->account, expected.account, sizeof(e->account));
+	e->hop_ms = expected.hop_ms;
+    }
     return (e);
 }
 
@@ -931,10 +948,22 @@ static enum hop_kind hop(PFS_PARSER *p, const struct line *ln, struct pfs_str re
 	return (HOP_LINKED);
     }
     if (pfs_link_known(p->link, src, relay.ptr, relay.len)) {
-	/* A copy came back that was not seen, or counted already. */
-	if (has_id)
+	if (!has_id)
+	    return (HOP_KEPT);
+	/* A known filter's copy that smtpd logs later (or logged long ago). */
+	if ((c = pfs_qtable_find(p->qt, src, id.ptr, id.len)) == 0) {
+	    int     evicted;
+
+	    c = pfs_qtable_add(p->qt, src, id.ptr, id.len, &evicted);
+	    if (evicted)
+		pfs_scalar_inc(p->stats, PFS_OVERFLOW_QUEUE);
+	    c->flags = PFS_QF_EXPECTED;
+	} else if ((c->flags & (PFS_QF_COPY | PFS_QF_COUNTED)) == PFS_QF_COUNTED) {
 	    pfs_scalar_inc(p->stats, PFS_OVERFLOW_LINK);
-	return (HOP_KEPT);
+	}
+	cap(p, PAT_DELIVERY, ln->subj, 2, &delay);
+	link_copy(p, c, o, to_ms(delay));
+	return (HOP_LINKED);
     }
     return (HOP_NONE);
 }

@@ -33,6 +33,7 @@ enum pfs_origin {
 #define PFS_QF_FILTERED	(1<<3)		/* a copy of it was linked */
 #define PFS_QF_GONE	(1<<4)		/* removed while its receipt waits */
 #define PFS_QF_LOOPBACK	(1<<5)		/* smtpd client on a loopback address */
+#define PFS_QF_EXPECTED	(1<<6)		/* a copy named before smtpd logged it */
 
 struct pfs_qentry {
     uint32_t source;			/* source table row */
