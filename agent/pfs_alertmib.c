@@ -153,6 +153,7 @@ static const struct am_col delay_cols[] = {
     {7, "pfsDelaySetupSum"}, {8, "pfsDelayTransmitSum"}, {9, "pfsDelayLe1s"},
     {10, "pfsDelayLe5s"}, {11, "pfsDelayLe30s"}, {12, "pfsDelayLe5m"},
     {13, "pfsDelayLe1h"}, {14, "pfsDelayMore"}, {15, "pfsDelayMax"},
+    {16, "pfsDelayFilterSum"},
 };
 
 static const struct am_col alerts_cols[] = {
@@ -393,6 +394,7 @@ static void build_delay(PFS_ALERTMIB *am, struct snap *sn)
 	for (k = 0; k < PFS_DELAY_NBUCKETS; k++)
 	    put_u(r, 7 + k, ASN_COUNTER, dr->bucket[k]);
 	put_u(r, 13, ASN_GAUGE, max);
+	put_u(r, 14, ASN_COUNTER64, dr->filter_sum_ms);
     }
     qsort(sn->rows, sn->nrows, sizeof(*sn->rows), cmp_rows);
 }

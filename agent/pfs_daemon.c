@@ -29,6 +29,15 @@
  *	without blocking until it has caught up, answering requests in
  *	between.
  *
+ *	A receipt that may be a content filter's re-injected copy waits in
+ *	the parser for the line that would link it (pfs_parser(3)); when
+ *	no line at all has come for LINK_IDLE_SECONDS, the poll timer
+ *	counts the waiting ones (pfs_parser_flush()): the hop line comes
+ *	right after its copy, not after a silence. The first time the
+ *	parser counts a delivery to a loopback relay that it could not
+ *	link (loopback:unlinked), the daemon says once, at info level,
+ *	which relay, and when ignore_relay helps.
+ *
  *	The alert modules (pfs_events(3)) get every parser event; their
  *	state is saved with the counters, and pfs_alertmib(3) serves them
  *	and sends their notifications. With queue_monitor, pfs_queue(3)
@@ -115,6 +124,9 @@
 /* Library messages repeated within this many seconds are folded. */
 #define LOG_FOLD_SECONDS	600
 
+/* A log quiet this long: receipts that wait for a filter link are counted. */
+#define LINK_IDLE_SECONDS	10
+
 struct daemon {
     const struct pfs_daemon_opts *opts;
     struct pfs_config cfg;
@@ -136,6 +148,9 @@ struct daemon {
     uint64_t saved_changes;		/* pfs_follow_changes() at the last save */
     int     pidfd;
     char   *pidfile;
+    uint64_t idle_lines;		/* "lines" when it last moved */
+    time_t  idle_since;			/* and when that was */
+    int     unlinked_said;		/* loopback:unlinked logged */
 };
 
 static int sig_pipe[2] = {-1, -1};
@@ -280,6 +295,34 @@ static void on_journal_fd(int fd, void *ctx)
     pfs_agentx_sync(d->ax);
 }
 
+/* link_upkeep - count waiting receipts of a quiet log; name an unlinked relay */
+
+static void link_upkeep(struct daemon *d)
+{
+    uint64_t lines = pfs_scalar_get(d->st, PFS_LINES);
+    uint64_t unlinked = pfs_scalar_get(d->st, PFS_LOOPBACK_UNLINKED);
+    time_t  now = time((time_t *) 0);
+    const char *relay;
+
+    if (lines != d->idle_lines || d->idle_since == 0) {
+	d->idle_lines = lines;
+	d->idle_since = now;
+    } else if (now - d->idle_since >= LINK_IDLE_SECONDS && pfs_parser_pending(d->parser) > 0) {
+	log_debug("link", "log quiet for %d s: counting %zu waiting receipt(s)",
+		  LINK_IDLE_SECONDS, pfs_parser_pending(d->parser));
+	pfs_parser_flush(d->parser);
+    }
+    if (!d->unlinked_said && unlinked > 0) {
+	relay = pfs_parser_unlinked_relay(d->parser);
+	log_info("%llu delivery(ies) to a loopback relay, such as %.100s, could not be "
+		 "linked to a mail re-injected by a content filter and count as sent "
+		 "(loopback:unlinked); if it is a content filter whose replies carry no "
+		 "queue ID, list it in ignore_relay and its re-injecting client in "
+		 "ignore_client", (unsigned long long) unlinked, relay ? relay : "?");
+	d->unlinked_said = 1;
+    }
+}
+
 /* on_poll - the follower's timer */
 
 static void on_poll(unsigned reg, void *ctx)
@@ -290,6 +333,7 @@ static void on_poll(unsigned reg, void *ctx)
     pfs_follow_poll(d->follow);
     if (d->journal)
 	pfs_journal_poll(d->journal);
+    link_upkeep(d);
     pfs_agentx_sync(d->ax);
 }
 

@@ -122,6 +122,10 @@ static const struct pfs_mib_scalar counters[] = {
     {62, "pfsRspamdReject", PFS_MV_COUNTER, PFS_RSPAMD_REJECT},
     {63, "pfsIgnoredClients", PFS_MV_COUNTER, PFS_IGNORED_CLIENT},
     {64, "pfsIgnoredRelays", PFS_MV_COUNTER, PFS_IGNORED_RELAY},
+    {65, "pfsHopLinked", PFS_MV_COUNTER, PFS_HOP_LINKED},
+    {66, "pfsHopReinjected", PFS_MV_COUNTER, PFS_HOP_REINJECTED},
+    {67, "pfsHopKept", PFS_MV_COUNTER, PFS_HOP_KEPT},
+    {68, "pfsLoopbackUnlinked", PFS_MV_COUNTER, PFS_LOOPBACK_UNLINKED},
 };
 
 static const struct pfs_mib_scalar counters64[] = {
@@ -142,6 +146,7 @@ static const struct pfs_mib_scalar agent[] = {
     {11, "pfsAgentOverflowProgram", PFS_MV_COUNTER, PFS_OVERFLOW_PROGRAM},
     {12, "pfsAgentOverflowSource", PFS_MV_COUNTER, PFS_OVERFLOW_SOURCE},
     {13, "pfsAgentOverflowQueue", PFS_MV_COUNTER, PFS_OVERFLOW_QUEUE},
+    {14, "pfsAgentOverflowLink", PFS_MV_COUNTER, PFS_OVERFLOW_LINK},
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

@@ -43,7 +43,9 @@
  *	(pfs_filterhealth(3)), and pfs_events_fn() hands each event to
  *	them:
  * .IP \(bu
- *	DELIVERY, status sent or bounced: the transport's delays. Status
+ *	DELIVERY, status sent or bounced: the transport's delays (for
+ *	mail that an after-queue content filter handed back, from its
+ *	first arrival: the event's filter_ms is added). Status
  *	sent: baseline "sent"; when the recipient is relayed outside (see
  *	below) also baseline "relayed" and the account's relayed counts.
  *	Status bounced: baseline "bounced". Status deferred and SOFTBOUNCE:
@@ -302,11 +304,11 @@ void    pfs_events_fn(const struct pfs_event *ev, void *ctx)
 	[PFS_VD_VIRUS] = PFS_FHV_VIRUS, [PFS_VD_OTHER] = PFS_FHV_OTHER,
     };
 
-    /* Delays need no date. */
+    /* Delays need no date. A filtered mail's count from its first arrival. */
     if (ev->type == PFS_EV_DELIVERY
 	&& (ev->status == PFS_ST_SENT || ev->status == PFS_ST_BOUNCED))
-	pfs_delays_add(e->delays, ev->transport.ptr, ev->transport.len,
-		       ev->delay_ms, ev->delays_ms);
+	pfs_delays_add_filtered(e->delays, ev->transport.ptr, ev->transport.len,
+				ev->delay_ms, ev->delays_ms, ev->filter_ms);
     if (pfs_logtime_resolve(&ev->hdr->time, e->now(), &e->cache, &w) < 0) {
 	e->bad_time++;
     } else {

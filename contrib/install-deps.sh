@@ -5,6 +5,10 @@
 #   build  what building and running the agent needs
 #   test   that plus every tool the test suite starts (default)
 #
+# dovecot-core gives the content-filter end-to-end test's private Postfix
+# a SASL server of its own (a private Dovecot auth service in a temp dir;
+# the package's own daemon is never started).
+#
 # Runs apt-get as root (Debian 12). Postfix is preseeded to "No
 # configuration" so that installing it neither configures nor starts a
 # system mail server: the tests start private instances of their own.
@@ -14,7 +18,8 @@ what=${1:-test}
 build_pkgs="gcc make autoconf automake pkg-config libsnmp-dev libpcre2-dev libjansson-dev
  libsystemd-dev snmpd snmp procps iproute2"
 test_pkgs="check snmptrapd smitools libsnmp-base postfix mrtg clang libclang-rt-14-dev
- systemd systemd-journal-remote groff-base man-db valgrind"
+ systemd systemd-journal-remote groff-base man-db valgrind
+ dovecot-core"
 
 # The MIB tests take the IETF base MIBs from the npm registry (npm pack
 # net-snmp); use the machine's npm if it has one, else Debian's.

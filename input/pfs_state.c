@@ -32,6 +32,8 @@
  *		       "rotated": { ... } } ],
  *	  "queue": [ { "source": "mx1/postfix", "qid": "3F2A41C0E5",
  *		       "origin": 1, "flags": 0, "account": "" } ],
+ *	  "filters": [ { "source": "mx1/postfix",
+ *			 "relay": "127.0.0.1[127.0.0.1]:10024" } ],
  *	  "journal": { "cursor": "s=...;i=...;b=...;m=...;t=...;x=..." } }
  * .fi
  *
@@ -40,7 +42,13 @@
  *	"skipping", inside an overlong line already counted); "rotated" is
  *	there while a rotated file is still being read. "queue" holds the
  *	parser's messages in flight, oldest first, so that a message received
- *	before a restart and removed after it is counted once. "journal" is
+ *	before a restart and removed after it is counted once. An entry
+ *	whose receipt waits for a content-filter link (pfs_parser(3)) also
+ *	has "size", "nrcpt", "line" and "when" (the time of its qmgr line
+ *	as [year, month, day, hour, minute, second, microsecond, has_zone,
+ *	zone_minutes]); a re-injected copy may have "hop_ms". "filters"
+ *	holds the content-filter relays the parser learned. All of these
+ *	are optional, and absent in files of earlier agents. "journal" is
  *	there when the _cursor variants are given one (pfs_journal(3)). A part
  *	named by pfs_state_set_part() (the agent's "alerts": the alert
  *	modules' history) is saved under its name, checked with the rest and
@@ -121,6 +129,26 @@ struct qctx {
     const PFS_STATS *stats;
 };
 
+/* add_link_members - what an entry holds for a content-filter link */
+
+static void add_link_members(json_t *o, const struct pfs_qentry *e)
+{
+    const struct pfs_time *t = &e->when;
+
+    if ((e->flags & PFS_QF_PENDING)
+	&& (json_object_set_new(o, "size", json_integer((json_int_t) e->size)) < 0
+	    || json_object_set_new(o, "nrcpt", json_integer((json_int_t) e->nrcpt)) < 0
+	    || json_object_set_new(o, "line", json_integer((json_int_t) e->line)) < 0
+	    || json_object_set_new(o, "when",
+				   json_pack("[i,i,i,i,i,i,I,i,i]", t->year, t->mon,
+				    t->mday, t->hour, t->min, t->sec, (json_int_t) t->usec,
+					     t->has_tz, t->tz_min)) < 0))
+	fatalx("cannot save queue entry %.40s", e->qid);
+    if (e->hop_ms > 0
+	&& json_object_set_new(o, "hop_ms", json_integer((json_int_t) e->hop_ms)) < 0)
+	fatalx("cannot save queue entry %.40s", e->qid);
+}
+
 /* add_queued - PFS_QTABLE_VISIT into the "queue" array */
 
 static void add_queued(const struct pfs_qentry *e, void *ctx)
@@ -135,8 +163,32 @@ static void add_queued(const struct pfs_qentry *e, void *ctx)
 		  "origin", (int) e->origin,
 		  "flags", (int) e->flags,
 		  "account", e->account);
-    if (o == 0 || json_array_append_new(qc->array, o) < 0)
+    if (o == 0)
 	fatalx("cannot save queue entry %.40s", e->qid);
+    add_link_members(o, e);
+    if (json_array_append_new(qc->array, o) < 0)
+	fatalx("cannot save queue entry %.40s", e->qid);
+}
+
+/* filters_json - the content-filter relays the parser learned */
+
+static json_t *filters_json(const PFS_STATS *stats, const PFS_PARSER *parser)
+{
+    json_t *a = json_array();
+    const char *relay;
+    const char *src;
+    uint32_t row;
+    size_t  i;
+
+    if (a == 0)
+	fatalx("out of memory saving the state");
+    for (i = 0; (relay = pfs_parser_filter(parser, i, &row)) != 0; i++) {
+	src = pfs_table_key(stats, PFS_TBL_SOURCE, row);
+	if (json_array_append_new(a, json_pack("{s:s, s:s}", "source", src ? src : "",
+					       "relay", relay)) < 0)
+	    fatalx("out of memory saving the state");
+    }
+    return (a);
 }
 
 /* pos_json - one file position */
@@ -215,6 +267,8 @@ static json_t *build(const PFS_STATS *stats, PFS_PARSER *parser, const PFS_FOLLO
 	|| json_object_set_new(root, "counters", counters) < 0
 	|| json_object_set_new(root, "files", files) < 0
 	|| json_object_set_new(root, "queue", qc.array) < 0
+	|| (parser != 0 && json_object_set_new(root, "filters",
+					       filters_json(stats, parser)) < 0)
 	|| (cursor != 0 && json_object_set_new(root, "journal",
 			  json_pack("{s:s}", "cursor", cursor)) < 0)
 	|| (state_part.name != 0 && json_object_set_new(root, state_part.name,
@@ -340,6 +394,59 @@ static int get_u64(const json_t *obj, const char *key, uint64_t *val, int wrap)
     return (0);
 }
 
+/* opt_u64 - an optional member: absent, or a non-negative integer */
+
+static int opt_u64(const json_t *obj, const char *key)
+{
+    uint64_t n;
+
+    return (json_object_get(obj, key) == 0 || get_u64(obj, key, &n, 0) == 0 ? 0 : -1);
+}
+
+/* check_link_members - a queue entry's optional content-filter members */
+
+static int check_link_members(const json_t *v)
+{
+    const json_t *w = json_object_get(v, "when");
+    size_t  i;
+
+    if (opt_u64(v, "size") < 0 || opt_u64(v, "nrcpt") < 0 || opt_u64(v, "line") < 0
+	|| opt_u64(v, "hop_ms") < 0)
+	return (-1);
+    if (w == 0)
+	return (0);
+    if (!json_is_array(w) || json_array_size(w) != 9)
+	return (-1);
+    for (i = 0; i < 9; i++) {
+	json_int_t n = json_integer_value(json_array_get(w, i));
+
+	if (!json_is_integer(json_array_get(w, i)) || n < (i == 8 ? -1440 : 0)
+	    || n > (i == 0 ? 9999 : i == 6 ? 999999 : 1440))
+	    return (-1);
+    }
+    return (0);
+}
+
+/* check_filters - the "filters" array */
+
+static int check_filters(const json_t *a)
+{
+    const json_t *v;
+    const char *s;
+    size_t  i;
+
+    if (!json_is_array(a))
+	return (-1);
+    json_array_foreach(a, i, v) {
+	if (!json_is_object(v)
+	    || (s = json_string_value(json_object_get(v, "source"))) == 0
+	    || strlen(s) >= PFS_KEY_MAX
+	    || (s = json_string_value(json_object_get(v, "relay"))) == 0 || *s == 0)
+	    return (-1);
+    }
+    return (0);
+}
+
 /* parse_pos - one saved file position */
 
 static int parse_pos(const json_t *o, struct pfs_follow_pos *pos)
@@ -448,12 +555,45 @@ static int check(const json_t *root, char *err, size_t errlen, const char *path)
 	    || (s = json_string_value(json_object_get(v, "account"))) == 0
 	    || strlen(s) > PFS_ACCOUNT_MAX
 	    || get_u64(v, "origin", &origin, 0) < 0 || origin > 255
-	    || get_u64(v, "flags", &flags, 0) < 0 || flags > 255) {
+	    || get_u64(v, "flags", &flags, 0) < 0 || flags > 255
+	    || check_link_members(v) < 0) {
 	    seterr(err, errlen, "state file %s: queue entry %zu is malformed", path, i);
 	    return (-1);
 	}
     }
+    if ((v = json_object_get(root, "filters")) != 0 && check_filters(v) < 0) {
+	seterr(err, errlen, "state file %s: the filter relays are malformed", path);
+	return (-1);
+    }
     return (0);
+}
+
+/* apply_link_members - restore what check_link_members() accepted */
+
+static void apply_link_members(const json_t *v, struct pfs_qentry *e)
+{
+    const json_t *w = json_object_get(v, "when");
+    uint64_t n;
+
+    if (get_u64(v, "size", &n, 0) == 0)
+	e->size = n;
+    if (get_u64(v, "nrcpt", &n, 0) == 0)
+	e->nrcpt = (uint32_t) n;
+    if (get_u64(v, "line", &n, 0) == 0)
+	e->line = n;
+    if (get_u64(v, "hop_ms", &n, 0) == 0)
+	e->hop_ms = n;
+    if (json_is_array(w)) {
+	e->when.year = (int) json_integer_value(json_array_get(w, 0));
+	e->when.mon = (int) json_integer_value(json_array_get(w, 1));
+	e->when.mday = (int) json_integer_value(json_array_get(w, 2));
+	e->when.hour = (int) json_integer_value(json_array_get(w, 3));
+	e->when.min = (int) json_integer_value(json_array_get(w, 4));
+	e->when.sec = (int) json_integer_value(json_array_get(w, 5));
+	e->when.usec = (long) json_integer_value(json_array_get(w, 6));
+	e->when.has_tz = (int) json_integer_value(json_array_get(w, 7));
+	e->when.tz_min = (int) json_integer_value(json_array_get(w, 8));
+    }
 }
 
 /* apply - restore a checked file */
@@ -509,6 +649,16 @@ static void apply(const json_t *root, PFS_STATS *stats, PFS_PARSER *parser,
 	e->origin = (uint8_t) origin;
 	e->flags = (uint8_t) flags;
 	snprintf(e->account, sizeof(e->account), "%s", account);
+	apply_link_members(v, e);
+    }
+    /* Waiting receipts back in line, then the filters learned. */
+    pfs_parser_restore(parser);
+    json_array_foreach(json_object_get(root, "filters"), i, v) {
+	const char *src = json_string_value(json_object_get(v, "source"));
+
+	pfs_parser_add_filter(parser, (uint32_t) pfs_table_row(stats, PFS_TBL_SOURCE, src,
+							       strlen(src)),
+			      json_string_value(json_object_get(v, "relay")));
     }
 }
 

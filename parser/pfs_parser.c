@@ -36,9 +36,29 @@
  *	"from=..., size=" line, if smtpd or pickup announced it, and never
  *	if cleanup rejected or discarded it.
  *
- *	Content filters re-inject mail (amavis on 127.0.0.1:10024/10025):
- *	the ignore lists drop the hop to the filter (relay) and the
- *	re-injection (client), so that each mail is received and sent once.
+ *	After-queue content filters re-inject mail (amavis on
+ *	127.0.0.1:10024 and back into smtpd on :10025; or a second smtpd of
+ *	the same Postfix): the delivery to the filter (the hop) and the
+ *	mail's re-injected copy are linked, on the same source, by the
+ *	filter's reply "queued as NEWID" on the hop's status line, or by
+ *	"orig_queue_id=OLDID" (XFORWARD) on the copy's "client=" line,
+ *	whichever the log shows first (pfs_link.c finds them). A linked
+ *	hop is not a delivery and a linked copy is not a receipt; the copy
+ *	takes the original's account and its time so far (the event's
+ *	filter_ms), so that the final delivery counts once, with them. A
+ *	receipt that may yet turn out to be a copy (its client is on a
+ *	loopback address and nothing linked it when qmgr took it) waits:
+ *	until the hop line links it, or PFS_LINK_WAIT_SECONDS of log time
+ *	or PFS_LINK_WAIT_LINES lines later, or pfs_parser_flush(), or its
+ *	eviction from the table; then it is counted once, with the time
+ *	and size qmgr logged. Counters never go back: a link found after
+ *	the copy was counted is counted in overflow:link. A relay that
+ *	linked once is a known filter of its source: a later mail it
+ *	accepts without a copy coming back (discarded, quarantined) is
+ *	counted in hop:kept, not as sent, and one that names a copy not
+ *	logged yet makes it expected (PFS_QF_EXPECTED), linked when smtpd
+ *	logs it. The ignore lists still drop what no link can explain (a
+ *	filter that returns no queue ID).
  * DIAGNOSTICS
  *	pfs_parser_create() returns NULL and writes a message to err when
  *	a pattern does not compile (a bug, caught by the unit tests).
@@ -58,6 +78,7 @@
 
 #include "pfs_parser.h"
 #include "pfs_lines.h"
+#include "pfs_link.h"
 #include "pfs_util.h"
 
 /*
@@ -167,6 +188,7 @@ enum prog {
 struct PFS_PARSER {
     PFS_STATS *stats;
     PFS_QTABLE *qt;
+    PFS_LINK *link;				/* filter relays learned */
     pcre2_code *re[PAT_COUNT];
     pcre2_match_data *md[PAT_COUNT];
     int     jit[PAT_COUNT];
@@ -367,6 +389,72 @@ static void emit(PFS_PARSER *p, struct pfs_event *ev, const struct line *ln)
     p->event_fn(ev, p->event_ctx);
 }
 
+/* receipt - count a message as received; hdr dates the event */
+
+static void receipt(PFS_PARSER *p, const struct pfs_qentry *e, const struct pfs_syslog *hdr,
+		            uint64_t size, unsigned nrcpt)
+{
+    struct pfs_event ev;
+
+    pfs_scalar_inc(p->stats, PFS_RECV);
+    pfs_scalar_inc(p->stats, e->origin == PFS_ORIGIN_LOCAL ? PFS_RECV_LOCAL : PFS_RECV_SMTP);
+    pfs_scalar_add(p->stats, PFS_BYTES_RECV, size);
+    pfs_table_add(p->stats, PFS_TBL_SOURCE, e->source, PFS_SC_RECV, 1);
+    if (p->event_fn == 0)
+	return;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = PFS_EV_RECEIVED;
+    ev.hdr = hdr;
+    ev.msg = e;
+    ev.qid.ptr = e->qid;
+    ev.qid.len = e->qlen;
+    ev.size = size;
+    ev.nrcpt = nrcpt;
+    p->event_fn(&ev, p->event_ctx);
+}
+
+/*
+ * settle - a receipt waited long enough: count it, dated when qmgr took
+ * the message. may_remove: forget it too if qmgr already removed it.
+ */
+static void settle(PFS_PARSER *p, struct pfs_qentry *e, int may_remove)
+{
+    struct pfs_syslog hdr;
+
+    pfs_qtable_unpend(p->qt, e);
+    e->flags = (uint8_t) ((e->flags & ~PFS_QF_PENDING) | PFS_QF_COUNTED);
+    memset(&hdr, 0, sizeof(hdr));
+    hdr.time = e->when;
+    hdr.host.ptr = hdr.tag.ptr = hdr.instance.ptr = hdr.service.ptr = "";
+    hdr.program.ptr = hdr.text.ptr = "";
+    hdr.pid = -1;
+    receipt(p, e, &hdr, e->size, e->nrcpt);
+    if (may_remove && (e->flags & PFS_QF_GONE))
+	pfs_qtable_remove(p->qt, e);
+}
+
+/* on_evict - the full table drops its oldest entry: a due receipt counts */
+
+static void on_evict(struct pfs_qentry *e, void *ctx)
+{
+    if (e->flags & PFS_QF_PENDING)
+	settle((PFS_PARSER *) ctx, e, 0);
+}
+
+/* expire - settle the receipts whose wait is over at a line of time now */
+
+static void expire(PFS_PARSER *p, const struct pfs_time *now)
+{
+    struct pfs_qentry *e;
+    int64_t t = pfs_link_secs(now);
+    uint64_t lines = pfs_scalar_get(p->stats, PFS_LINES);
+
+    while ((e = pfs_qtable_pending(p->qt)) != 0 && pfs_link_wait_over(e, t, lines))
+	settle(p, e, 1);
+}
+
+static int is_qid(const char *, size_t);
+
 /* find_msg - the in-flight entry for the line's queue ID */
 
 static struct pfs_qentry *find_msg(PFS_PARSER *p, const struct line *ln)
@@ -376,26 +464,42 @@ static struct pfs_qentry *find_msg(PFS_PARSER *p, const struct line *ln)
     return (pfs_qtable_find(p->qt, (uint32_t) ln->src, ln->qid.ptr, ln->qid.len));
 }
 
-/* forget_msg - the message will not enter (or has left) the queue */
-
+/*
+ * forget_msg - the message will not enter (or has left) the queue. One
+ * whose receipt waits stays until it is counted.
+ */
 static void forget_msg(PFS_PARSER *p, const struct line *ln)
 {
     struct pfs_qentry *e = find_msg(p, ln);
 
-    if (e)
+    if (e == 0)
+	return;
+    if (e->flags & PFS_QF_PENDING)
+	e->flags |= PFS_QF_GONE;
+    else
 	pfs_qtable_remove(p->qt, e);
 }
 
 /* new_msg - remember a message announced by smtpd or pickup */
 
-static void new_msg(PFS_PARSER *p, const struct line *ln, enum pfs_origin origin,
-		            struct pfs_str account)
+static struct pfs_qentry *new_msg(PFS_PARSER *p, const struct line *ln,
+			             enum pfs_origin origin, struct pfs_str account)
 {
     struct pfs_qentry *e;
+    struct pfs_qentry expected;
     int     evicted;
 
     if (ln->qid.len == 0)
-	return;
+	return (0);
+    expected.flags = 0;
+    if ((e = find_msg(p, ln)) != 0) {
+	/* The ID comes back while the last message of that ID waits: count it. */
+	if (e->flags & PFS_QF_PENDING)
+	    settle(p, e, 1);
+	/* A hop line named this copy already: keep what it carried. */
+	else if (e->flags & PFS_QF_EXPECTED)
+	    expected = *e;
+    }
     e = pfs_qtable_add(p->qt, (uint32_t) ln->src, ln->qid.ptr, ln->qid.len, &evicted);
     if (evicted)
 	pfs_scalar_inc(p->stats, PFS_OVERFLOW_QUEUE);
@@ -404,6 +508,41 @@ static void new_msg(PFS_PARSER *p, const struct line *ln, enum pfs_origin origin
 	account.len = PFS_ACCOUNT_MAX;
     memcpy(e->account, account.ptr, account.len);
     e->account[account.len] = 0;
+    if (expected.flags & PFS_QF_EXPECTED) {
+	e->flags |= PFS_QF_COPY;
+	if (expected.origin)
+	    e->origin = expected.origin;
+	if (expected.account[0])
+	    memcpy(e->account, expected.account, sizeof(e->account));
+	e->hop_ms = expected.hop_ms;
+    }
+    return (e);
+}
+
+/*
+ * link_copy - c is the re-injected copy of o (NULL when the original is
+ * not known any more): c is not a receipt, and takes o's account, origin
+ * and time so far, plus hop_ms for the hop itself; o's hop lines that
+ * name a copy are hops from now on.
+ */
+static void link_copy(PFS_PARSER *p, struct pfs_qentry *c, struct pfs_qentry *o,
+		              uint64_t hop_ms)
+{
+    if (!(c->flags & PFS_QF_COPY))
+	pfs_scalar_inc(p->stats, PFS_HOP_REINJECTED);
+    if (c->flags & PFS_QF_PENDING)
+	pfs_qtable_unpend(p->qt, c);
+    c->flags = (uint8_t) ((c->flags & ~PFS_QF_PENDING) | PFS_QF_COPY);
+    if (o != 0) {
+	/* Its other recipients' hop lines name the same copy. */
+	o->flags |= PFS_QF_FILTERED;
+	if (o->account[0])
+	    memcpy(c->account, o->account, sizeof(c->account));
+	c->origin = o->origin;
+	hop_ms += o->hop_ms;
+    }
+    if (hop_ms > c->hop_ms)
+	c->hop_ms = hop_ms;
 }
 
 /* reject_reason - classify reject text into a reason scalar */
@@ -518,11 +657,45 @@ static int do_action(PFS_PARSER *p, struct line *ln, int postscreen)
     return (1);
 }
 
+/* match_end - the subject after the last match of id */
+
+static struct pfs_str match_end(PFS_PARSER *p, enum pat_id id, const struct line *ln)
+{
+    PCRE2_SIZE end = pcre2_get_ovector_pointer(p->md[id])[1];
+    struct pfs_str rest;
+
+    rest.ptr = ln->subj + end;
+    rest.len = ln->slen - end;
+    return (rest);
+}
+
+/*
+ * client_links - what the client= line of a new message says about it: a
+ * loopback client (its receipt may have to wait), and with XFORWARD the
+ * queue ID of the original it is a copy of.
+ */
+static void client_links(PFS_PARSER *p, const struct line *ln, struct pfs_qentry *e,
+			         struct pfs_str client)
+{
+    struct pfs_str rest = match_end(p, PAT_SMTPD_CLIENT, ln);
+    struct pfs_str oid;
+    struct pfs_qentry *o;
+
+    if (pfs_link_loopback(client))
+	e->flags |= PFS_QF_LOOPBACK;
+    if (rest.len > 0 && pfs_link_orig_queue_id(rest.ptr, rest.len, &oid)
+	&& is_qid(oid.ptr, oid.len)
+	&& (o = pfs_qtable_find(p->qt, (uint32_t) ln->src, oid.ptr, oid.len)) != 0
+	&& o != e)
+	link_copy(p, e, o, 0);
+}
+
 /* do_smtpd - smtpd (and qmqpd) lines */
 
 static int do_smtpd(PFS_PARSER *p, struct line *ln)
 {
     struct pfs_str client, user, stage;
+    struct pfs_qentry *e;
 
     /* "NOQUEUE: client=" with a before-queue filter: nothing to follow. */
     if (match(p, PAT_SMTPD_CLIENT, ln->subj, ln->slen)) {
@@ -535,7 +708,8 @@ static int do_smtpd(PFS_PARSER *p, struct line *ln)
 	}
 	if (user.len > 0)
 	    pfs_scalar_inc(p->stats, PFS_SASL_AUTH);
-	new_msg(p, ln, PFS_ORIGIN_SMTP, user);
+	if ((e = new_msg(p, ln, PFS_ORIGIN_SMTP, user)) != 0)
+	    client_links(p, ln, e, client);
 	return (1);
     }
     if (match(p, PAT_SMTPD_CONNECT, ln->subj, ln->slen)) {
@@ -682,21 +856,22 @@ static int do_qmgr(PFS_PARSER *p, struct line *ln)
     if (ln->qid.len == 0)
 	return (0);
     if (match(p, PAT_QMGR_FROM, ln->subj, ln->slen)) {
-	if ((e = find_msg(p, ln)) != 0 && !(e->flags & PFS_QF_COUNTED)) {
+	if ((e = find_msg(p, ln)) != 0
+	    && !(e->flags & (PFS_QF_COUNTED | PFS_QF_COPY | PFS_QF_PENDING))) {
 	    cap(p, PAT_QMGR_FROM, ln->subj, 1, &size);
 	    cap(p, PAT_QMGR_FROM, ln->subj, 2, &nrcpt);
-	    e->flags |= PFS_QF_COUNTED;
-	    pfs_scalar_inc(p->stats, PFS_RECV);
-	    pfs_scalar_inc(p->stats, e->origin == PFS_ORIGIN_LOCAL ?
-			   PFS_RECV_LOCAL : PFS_RECV_SMTP);
-	    pfs_scalar_add(p->stats, PFS_BYTES_RECV, to_u64(size));
-	    pfs_table_add(p->stats, PFS_TBL_SOURCE, ln->src, PFS_SC_RECV, 1);
-	    memset(&ev, 0, sizeof(ev));
-	    ev.type = PFS_EV_RECEIVED;
-	    ev.msg = e;
-	    ev.size = to_u64(size);
-	    ev.nrcpt = (unsigned) to_u64(nrcpt);
-	    emit(p, &ev, ln);
+	    if (e->origin == PFS_ORIGIN_SMTP && (e->flags & PFS_QF_LOOPBACK)) {
+		/* Maybe a filter's copy: wait for the hop line to say. */
+		e->flags |= PFS_QF_PENDING;
+		e->size = to_u64(size);
+		e->nrcpt = (uint32_t) to_u64(nrcpt);
+		e->line = pfs_scalar_get(p->stats, PFS_LINES);
+		e->when = ln->hdr.time;
+		pfs_qtable_pend(p->qt, e);
+	    } else {
+		e->flags |= PFS_QF_COUNTED;
+		receipt(p, e, &ln->hdr, to_u64(size), (unsigned) to_u64(nrcpt));
+	    }
 	}
 	return (1);
     }
@@ -731,6 +906,68 @@ static int do_delivery(PFS_PARSER *p, struct line *ln)
     return (match(p, PAT_DELIVERY_BENIGN, ln->subj, ln->slen));
 }
 
+enum hop_kind {
+    HOP_NONE,				/* a delivery */
+    HOP_LINKED,				/* to a filter that handed the mail back */
+    HOP_KEPT,				/* to a known filter, no copy came back */
+};
+
+/*
+ * hop - is this status=sent line a mail's trip into a content filter? The
+ * reply names the copy ("queued as NEWID"), a message of this source that
+ * smtpd took from a loopback client, or that XFORWARD linked already; or
+ * XFORWARD said the original had a copy come back. Links the copy.
+ */
+static enum hop_kind hop(PFS_PARSER *p, const struct line *ln, struct pfs_str relay)
+{
+    struct pfs_str rest = match_end(p, PAT_DELIVERY, ln);
+    struct pfs_str id, delay;
+    struct pfs_qentry *o = find_msg(p, ln);
+    struct pfs_qentry *c;
+    uint32_t src = (uint32_t) ln->src;
+    int     has_id;
+
+    has_id = pfs_link_queued_as(rest.ptr, rest.len, &id) && is_qid(id.ptr, id.len);
+    if (has_id && (c = pfs_qtable_find(p->qt, src, id.ptr, id.len)) != 0 && c != o
+	&& ((c->flags & PFS_QF_COPY)
+	    || ((c->flags & PFS_QF_LOOPBACK) && c->origin == PFS_ORIGIN_SMTP
+		&& pfs_link_loopback(relay)))) {
+	/* Its wait ended before this line: it was counted as received. */
+	if ((c->flags & (PFS_QF_COPY | PFS_QF_COUNTED)) == PFS_QF_COUNTED)
+	    pfs_scalar_inc(p->stats, PFS_OVERFLOW_LINK);
+	cap(p, PAT_DELIVERY, ln->subj, 2, &delay);
+	link_copy(p, c, o, to_ms(delay));
+	if (c->flags & PFS_QF_GONE)
+	    pfs_qtable_remove(p->qt, c);
+	pfs_link_learn(p->link, src, relay.ptr, relay.len);
+	return (HOP_LINKED);
+    }
+    /* A copy of this original was linked and is gone already (delivered first). */
+    if (has_id && o != 0 && (o->flags & PFS_QF_FILTERED)) {
+	pfs_link_learn(p->link, src, relay.ptr, relay.len);
+	return (HOP_LINKED);
+    }
+    if (pfs_link_known(p->link, src, relay.ptr, relay.len)) {
+	if (!has_id)
+	    return (HOP_KEPT);
+	/* A known filter's copy that smtpd logs later (or logged long ago). */
+	if ((c = pfs_qtable_find(p->qt, src, id.ptr, id.len)) == 0) {
+	    int     evicted;
+
+	    c = pfs_qtable_add(p->qt, src, id.ptr, id.len, &evicted);
+	    if (evicted)
+		pfs_scalar_inc(p->stats, PFS_OVERFLOW_QUEUE);
+	    c->flags = PFS_QF_EXPECTED;
+	} else if ((c->flags & (PFS_QF_COPY | PFS_QF_COUNTED)) == PFS_QF_COUNTED) {
+	    pfs_scalar_inc(p->stats, PFS_OVERFLOW_LINK);
+	}
+	cap(p, PAT_DELIVERY, ln->subj, 2, &delay);
+	link_copy(p, c, o, to_ms(delay));
+	return (HOP_LINKED);
+    }
+    return (HOP_NONE);
+}
+
 /* delivery_status - "QID: to=<...>, relay=..., status=..." lines; 0 if not one */
 
 static int delivery_status(PFS_PARSER *p, struct line *ln)
@@ -738,6 +975,7 @@ static int delivery_status(PFS_PARSER *p, struct line *ln)
     struct pfs_str relay, delay, dclass, dsub, status, transport, d[4];
     struct pfs_event ev;
     enum pfs_status st;
+    enum hop_kind hk;
     char    code[PFS_KEY_MAX];
     size_t  trow;
     int     dsn_class;
@@ -747,13 +985,18 @@ static int delivery_status(PFS_PARSER *p, struct line *ln)
 	return (0);
 
     cap(p, PAT_DELIVERY, ln->subj, 1, &relay);
+    cap(p, PAT_DELIVERY, ln->subj, 9, &status);
+    /* A hop into a content filter is neither a delivery nor ignored. */
+    if (STR_EQ(status, "sent") && (hk = hop(p, ln, relay)) != HOP_NONE) {
+	pfs_scalar_inc(p->stats, hk == HOP_LINKED ? PFS_HOP_LINKED : PFS_HOP_KEPT);
+	return (1);
+    }
     if (ignored_peer(p, p->ignore_relays, p->n_ignore_relays, relay)) {
 	pfs_scalar_inc(p->stats, PFS_IGNORED_RELAY);
 	return (1);
     }
     cap(p, PAT_DELIVERY, ln->subj, 7, &dclass);
     cap(p, PAT_DELIVERY, ln->subj, 8, &dsub);
-    cap(p, PAT_DELIVERY, ln->subj, 9, &status);
     transport = ln->hdr.service.len ? ln->hdr.service : ln->hdr.program;
     dsn_class = dclass.ptr[0] - '0';
 
@@ -768,6 +1011,11 @@ static int delivery_status(PFS_PARSER *p, struct line *ln)
 	    pfs_scalar_inc(p->stats, PFS_SENT);
 	    pfs_table_add(p->stats, PFS_TBL_TRANSPORT, trow, PFS_TC_SENT, 1);
 	    pfs_table_add(p->stats, PFS_TBL_SOURCE, ln->src, PFS_SC_SENT, 1);
+	    /* Maybe a filter that returns no queue ID: say so. */
+	    if (pfs_link_loopback(relay)) {
+		pfs_scalar_inc(p->stats, PFS_LOOPBACK_UNLINKED);
+		pfs_link_note_unlinked(p->link, relay.ptr, relay.len);
+	    }
 	} else if (STR_EQ(status, "bounced")) {
 	    st = PFS_ST_BOUNCED;
 	    pfs_scalar_inc(p->stats, PFS_BOUNCED);
@@ -810,6 +1058,7 @@ static int delivery_status(PFS_PARSER *p, struct line *ln)
 	    ev.delays_ms[i] = to_ms(d[i]);
 	}
 	ev.msg = find_msg(p, ln);
+	ev.filter_ms = ev.msg ? ev.msg->hop_ms : 0;
 	emit(p, &ev, ln);
     }
     return (1);
@@ -1164,6 +1413,8 @@ void    pfs_parser_line(PFS_PARSER *p, const char *line, size_t len, int flags)
 	pfs_scalar_inc(p->stats, PFS_LINES_UNMATCHED);
 	return;
     }
+    if (pfs_qtable_npending(p->qt) > 0)
+	expire(p, &ln.hdr.time);
     if ((prog = classify(&ln.hdr, &ln.smtp_client)) == PROG_FOREIGN) {
 	pfs_scalar_inc(p->stats, PFS_LINES_FOREIGN);
 	return;
@@ -1366,6 +1617,8 @@ PFS_PARSER *pfs_parser_create(PFS_STATS *stats, const struct pfs_parser_opts *op
 	opts = &none;
     p->stats = stats;
     p->qt = pfs_qtable_create(opts->queue_cap ? opts->queue_cap : PFS_DEF_QUEUE_CAP);
+    pfs_qtable_set_evict(p->qt, on_evict, p);
+    p->link = pfs_link_create();
     p->ignore_clients = copy_list(opts->ignore_clients, opts->n_ignore_clients);
     p->n_ignore_clients = opts->n_ignore_clients;
     p->ignore_relays = copy_list(opts->ignore_relays, opts->n_ignore_relays);
@@ -1409,6 +1662,91 @@ PFS_QTABLE *pfs_parser_qtable(PFS_PARSER *p)
     return (p->qt);
 }
 
+/* pfs_parser_flush - count every receipt that waits */
+
+void    pfs_parser_flush(PFS_PARSER *p)
+{
+    struct pfs_qentry *e;
+
+    while ((e = pfs_qtable_pending(p->qt)) != 0)
+	settle(p, e, 1);
+}
+
+/* pfs_parser_pending - receipts that wait */
+
+size_t  pfs_parser_pending(const PFS_PARSER *p)
+{
+    return (pfs_qtable_npending(p->qt));
+}
+
+struct restore {
+    struct pfs_qentry **v;
+    size_t  n, alloc;
+};
+
+/* collect_pending - PFS_QTABLE_VISIT: entries flagged as waiting */
+
+static void collect_pending(const struct pfs_qentry *e, void *ctx)
+{
+    struct restore *r = ctx;
+
+    if (!(e->flags & PFS_QF_PENDING))
+	return;
+    if (r->n == r->alloc) {
+	r->alloc = r->alloc ? 2 * r->alloc : 64;
+	r->v = pfs_reallocarray(r->v, r->alloc, sizeof(*r->v));
+    }
+    /* The visitor is read-only; the table is ours to change. */
+    r->v[r->n++] = (struct pfs_qentry *) e;
+}
+
+/* by_line - order of waiting entries: when qmgr took them */
+
+static int by_line(const void *a, const void *b)
+{
+    const struct pfs_qentry *x = *(struct pfs_qentry *const *) a;
+    const struct pfs_qentry *y = *(struct pfs_qentry *const *) b;
+
+    return (x->line < y->line ? -1 : x->line > y->line);
+}
+
+/* pfs_parser_restore - put restored waiting entries back in line */
+
+void    pfs_parser_restore(PFS_PARSER *p)
+{
+    struct restore r;
+    size_t  i;
+
+    memset(&r, 0, sizeof(r));
+    pfs_qtable_visit(p->qt, collect_pending, &r);
+    if (r.n > 1)
+	qsort(r.v, r.n, sizeof(*r.v), by_line);
+    for (i = 0; i < r.n; i++)
+	pfs_qtable_pend(p->qt, r.v[i]);
+    free(r.v);
+}
+
+/* pfs_parser_filter - the i-th filter relay learned, oldest first */
+
+const char *pfs_parser_filter(const PFS_PARSER *p, size_t i, uint32_t *source)
+{
+    return (pfs_link_get(p->link, i, source));
+}
+
+/* pfs_parser_add_filter - restore a filter relay */
+
+void    pfs_parser_add_filter(PFS_PARSER *p, uint32_t source, const char *relay)
+{
+    pfs_link_learn(p->link, source, relay, strlen(relay));
+}
+
+/* pfs_parser_unlinked_relay - first loopback relay not linked, or NULL */
+
+const char *pfs_parser_unlinked_relay(const PFS_PARSER *p)
+{
+    return (pfs_link_unlinked(p->link));
+}
+
 /* pfs_parser_free - release */
 
 void    pfs_parser_free(PFS_PARSER *p)
@@ -1422,6 +1760,7 @@ void    pfs_parser_free(PFS_PARSER *p)
 	pcre2_code_free(p->re[i]);
     }
     pfs_qtable_free(p->qt);
+    pfs_link_free(p->link);
     free_list(p->ignore_clients, p->n_ignore_clients);
     free_list(p->ignore_relays, p->n_ignore_relays);
     free(p);

@@ -68,6 +68,7 @@ struct pfs_event {
     uint64_t size;			/* RECEIVED */
     unsigned nrcpt;			/* RECEIVED */
     enum pfs_verdict verdict;		/* VERDICT */
+    uint64_t filter_ms;			/* DELIVERY: time in filter hops before */
 };
 
 typedef void (*PFS_EVENT_FN) (const struct pfs_event *, void *ctx);
@@ -82,5 +83,22 @@ extern void pfs_parser_line(PFS_PARSER *, const char *line, size_t len, int flag
 
 /* Messages in flight, for the state file. */
 extern PFS_QTABLE *pfs_parser_qtable(PFS_PARSER *);
+
+/*
+ * Following mail through a content filter. pfs_parser_flush() counts every
+ * receipt that still waits for a possible link (end of input, or a log
+ * that has been quiet); pfs_parser_pending() says how many wait.
+ * pfs_parser_restore() puts the waiting messages of a restored table back
+ * in line. Filter relays learned, for the state file: pfs_parser_filter()
+ * lists them (NULL past the end), pfs_parser_add_filter() restores one.
+ * pfs_parser_unlinked_relay() names the first loopback relay whose
+ * delivery could not be linked (NULL if none).
+ */
+extern void pfs_parser_flush(PFS_PARSER *);
+extern size_t pfs_parser_pending(const PFS_PARSER *);
+extern void pfs_parser_restore(PFS_PARSER *);
+extern const char *pfs_parser_filter(const PFS_PARSER *, size_t i, uint32_t *source);
+extern void pfs_parser_add_filter(PFS_PARSER *, uint32_t source, const char *relay);
+extern const char *pfs_parser_unlinked_relay(const PFS_PARSER *);
 
 #endif

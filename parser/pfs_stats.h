@@ -110,7 +110,12 @@
     X(OVERFLOW_DSN, "overflow:dsn") \
     X(OVERFLOW_PROGRAM, "overflow:program") \
     X(OVERFLOW_SOURCE, "overflow:source") \
-    X(OVERFLOW_QUEUE, "overflow:queue")
+    X(OVERFLOW_QUEUE, "overflow:queue") \
+    X(HOP_LINKED, "hop:linked") \
+    X(HOP_REINJECTED, "hop:reinjected") \
+    X(HOP_KEPT, "hop:kept") \
+    X(LOOPBACK_UNLINKED, "loopback:unlinked") \
+    X(OVERFLOW_LINK, "overflow:link")
 
 enum pfs_scalar {
 #define PFS_X_ENUM(id, name) PFS_##id,

@@ -90,6 +90,7 @@ static void feed(const char *text)
 	pfs_parser_line(parser, cp, (size_t) (nl - cp), 0);
 	cp = *nl ? nl + 1 : nl;
     }
+    pfs_parser_flush(parser);		/* as --once at the end of its input */
 }
 
 /* feed_file - a whole log file */
@@ -110,6 +111,7 @@ static void feed_file(const char *path)
 	    n--;
 	pfs_parser_line(parser, line, (size_t) n, 0);
     }
+    pfs_parser_flush(parser);		/* as --once at the end of its input */
     free(line);
     fclose(fp);
 }
@@ -244,13 +246,13 @@ static void expected_walk(struct oidlist *l)
     const char *slash;
 
     /* Scalars. */
-    for (c = 1; c <= 64; c++) {
+    for (c = 1; c <= 68; c++) {
 	tail[0] = 1, tail[1] = 1, tail[2] = c;
 	push(l, tail, 3, &zero, 1);
     }
     tail[0] = 1, tail[1] = 2, tail[2] = 1;
     push(l, tail, 3, &zero, 1);
-    for (c = 1; c <= 13; c++) {
+    for (c = 1; c <= 14; c++) {
 	tail[0] = 1, tail[1] = 8, tail[2] = c;
 	push(l, tail, 3, &zero, 1);
     }
@@ -389,13 +391,13 @@ END_TEST
 
 START_TEST(walk_counts)
 {
-    /* 78 scalars + 28 reject + 10 file, and the e2e log's rows. */
+    /* 83 scalars + 28 reject + 10 file, and the e2e log's rows. */
     struct oidlist got = {0, 0, 0};
 
     walk(&got);
     ck_assert_uint_eq(pfs_agentx_rows(ax, PFS_MT_REJECT), 14);
     ck_assert_uint_eq(pfs_agentx_rows(ax, PFS_MT_FILE), 2);
-    ck_assert_uint_eq(got.n, 78 + 28 + 10
+    ck_assert_uint_eq(got.n, 83 + 28 + 10
 		      + 6 * pfs_agentx_rows(ax, PFS_MT_TRANSPORT)
 		      + 5 * pfs_agentx_rows(ax, PFS_MT_PROGRAM)
 		      + 3 * pfs_agentx_rows(ax, PFS_MT_DSN)
@@ -425,9 +427,13 @@ START_TEST(scalar_values)
     s = get_str(ROOT ".1.8.1.0", 0);
     ck_assert_str_eq(s, PFS_VERSION);
     free(s);
-    ck_assert(get_absent(ROOT ".1.1.65.0"));
+    /* loopback:unlinked: the e2e log's sinks listen on 127.0.0.1. */
+    ck_assert_uint_eq(get_u64(ROOT ".1.1.68.0", ASN_COUNTER), 15);
+    ck_assert_uint_eq(get_u64(ROOT ".1.1.65.0", ASN_COUNTER), 0);	/* hop:linked */
+    ck_assert_uint_eq(get_u64(ROOT ".1.8.14.0", ASN_COUNTER), 0);	/* overflow:link */
+    ck_assert(get_absent(ROOT ".1.1.69.0"));
     ck_assert(get_absent(ROOT ".1.1.1.1"));
-    ck_assert(get_absent(ROOT ".1.8.14.0"));
+    ck_assert(get_absent(ROOT ".1.8.15.0"));
 }
 END_TEST
 

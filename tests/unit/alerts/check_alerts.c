@@ -501,6 +501,79 @@ static void accounts_cfg(struct pfs_config *cfg)
     pfs_strlist_add(&cfg->inside_transports, "internal");
 }
 
+/* filter_cfg - eve may relay 3 recipients a day */
+
+static void filter_cfg(struct pfs_config *cfg)
+{
+    pfs_strlist_add(&cfg->account_limits, "eve@example.org=3");
+}
+
+/*
+ * Behind an after-queue content filter: eve, a webmail user on localhost,
+ * sends one mail to four outside recipients through amavis. The copy that
+ * goes out has no SASL username of its own; linked to its original, its
+ * recipients count for eve and her limit, her mail is received once, and
+ * its delays run from the first arrival (the hop's 2 s included).
+ */
+START_TEST(test_filter_account)
+{
+    struct date base = {2027, 1, 10};
+    struct pfs_account_info ai;
+    const struct pfs_delay_row *row;
+    PFS_DELAYS *d;
+    struct rig r;
+    char    orig[16], copy[16];
+    const char *ts = stamp(base, 0, 10, 0, 0);
+    int     k;
+
+    test_now = 1799604000;			/* 2027-01-10 18:00 UTC */
+    rig_up(&r, filter_cfg);
+    hit_accounts = pfs_events_accounts(r.e);
+    pfs_accounts_set_callback(hit_accounts, on_limit, 0);
+    nhits = 0;
+    snprintf(orig, sizeof(orig), "%s", next_qid(&r));
+    snprintf(copy, sizeof(copy), "%s", next_qid(&r));
+    put(&r, "%s mx1 postfix/submission/smtpd[2101]: %s: client=localhost[127.0.0.1], "
+	"sasl_method=PLAIN, sasl_username=eve@example.org", ts, orig);
+    put(&r, "%s mx1 postfix/qmgr[1101]: %s: from=<eve@example.org>, size=1000, "
+	"nrcpt=4 (queue active)", ts, orig);
+    put(&r, "%s mx1 postfix/smtpd[2201]: %s: client=localhost[127.0.0.1]", ts, copy);
+    put(&r, "%s mx1 postfix/qmgr[1101]: %s: from=<eve@example.org>, size=1500, "
+	"nrcpt=4 (queue active)", ts, copy);
+    for (k = 0; k < 4; k++)
+	put(&r, "%s mx1 postfix/smtp[2103]: %s: to=<user%d@example.net>, "
+	    "relay=127.0.0.1[127.0.0.1]:10024, delay=2, delays=0.01/0.01/0.08/1.9, "
+	    "dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): "
+	    "250 2.0.0 Ok: queued as %s)", ts, orig, k, copy);
+    for (k = 0; k < 4; k++)
+	out_sent(&r, ts, copy, k);
+    pfs_parser_flush(r.p);			/* end of input: eve's receipt */
+    ck_assert_int_eq(pfs_accounts_lookup(hit_accounts, "eve@example.org", 15, &ai), 0);
+    ck_assert_uint_eq(ai.received, 1);
+    ck_assert_uint_eq(ai.msgs_out, 1);
+    ck_assert_uint_eq(ai.rcpts_out, 4);
+    ck_assert_uint_eq(ai.limit, 3);
+    ck_assert_int_eq(ai.exceeded, 1);
+    ck_assert_int_eq(nhits, 1);
+    ck_assert_str_eq(hits[0].name, "eve@example.org");
+    ck_assert_uint_eq(hits[0].count, 4);
+    ck_assert_uint_eq(pfs_accounts_count(hit_accounts), 1);
+    /* Four final deliveries of 0.52 s after a hop of 2 s. */
+    d = pfs_events_delays(r.e);
+    row = pfs_delays_row(d, pfs_delays_find(d, "smtp", 4));
+    ck_assert_ptr_nonnull(row);
+    ck_assert_uint_eq(row->count, 4);
+    ck_assert_uint_eq(row->sum_ms, 4 * 2520);
+    ck_assert_uint_eq(row->filter_sum_ms, 4 * 2000);
+    ck_assert_uint_eq(row->stage_sum_ms[PFS_DS_TRANSMIT], 4 * 300);
+    ck_assert_uint_eq(row->bucket[1], 4);		/* 1 s < 2.52 s <= 5 s */
+    ck_assert_uint_eq(pfs_scalar_get(r.st, PFS_RECV_SMTP), 1);
+    ck_assert_uint_eq(pfs_scalar_get(r.st, PFS_SENT), 4);
+    ck_assert_uint_eq(pfs_scalar_get(r.st, PFS_HOP_LINKED), 4);
+    rig_down(&r);
+}
+END_TEST
+
 /* alice_msgs - messages alice sends on day d */
 
 static int alice_msgs(int d)
@@ -1360,6 +1433,7 @@ static Suite *alerts_suite(void)
     tcase_add_test(tc, test_delays);
     tcase_add_test(tc, test_delays_cap);
     tcase_add_test(tc, test_accounts);
+    tcase_add_test(tc, test_filter_account);
     tcase_add_test(tc, test_accounts_evict);
     tcase_add_test(tc, test_accounts_off);
     tcase_add_test(tc, test_baseline);
