@@ -27,7 +27,7 @@
 
 #define PFS_DEF_CONFIG		SYSCONFDIR "/postfix-stats/postfix-stats-agent.conf"
 #define PFS_DEF_STATE		LOCALSTATEDIR "/lib/postfix-stats/state.json"
-#define PFS_DEF_PIDFILE		"/run/postfix-stats-agent.pid"
+#define PFS_DEF_PIDFILE		"/run/postfix-stats/postfix-stats-agent.pid"
 #define PFS_DEF_AGENTX		"/var/agentx/master"
 #define PFS_DEF_LOGFILE		"/var/log/mail.log"
 

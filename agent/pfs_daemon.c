@@ -67,16 +67,25 @@
  *
  *	In daemon mode the parent process waits until the child has set
  *	everything up, so its exit status tells whether the daemon started;
- *	the child logs to syslog from the moment it is detached.
+ *	the child logs to syslog from the moment it is detached, and until
+ *	it is up, to the parent as well, which prints those messages when
+ *	the start fails.
  *	The pid file is locked while the daemon runs; a second daemon with
  *	the same pid file refuses to start.
+ *
+ *	Net-SNMP's own "Failed to connect to the agentx master agent"
+ *	warning carries no reason, so it is turned off
+ *	(NETSNMP_DS_AGENT_NO_CONNECTION_WARNINGS). Instead, after the first
+ *	attempt and then every agentx_ping_interval seconds while no
+ *	session is open, the daemon asks pfs_agentx_probe() why, and logs
+ *	the socket and the system error whenever the reason changes.
  *
  *	pfs_oids_run() is --oids: it prints pfs_mib_print_oids(), after
  *	reading FILE... as --once would when files are named.
  * DIAGNOSTICS
  *	Problems at startup are fatal; they go to standard error, or to
- *	syslog once detached (the parent then says that the daemon did not
- *	start). Problems while running (a state file that
+ *	syslog once detached, and the parent prints them with a line saying
+ *	that the daemon did not start. Problems while running (a state file that
  *	cannot be written, a bad configuration on SIGHUP) are logged and the
  *	daemon carries on.
  * SECURITY
@@ -127,6 +136,9 @@
 /* A log quiet this long: receipts that wait for a filter link are counted. */
 #define LINK_IDLE_SECONDS	10
 
+/* What the parent keeps of the child's startup messages (the last ones). */
+#define STARTUP_LOG_MAX		4096
+
 struct daemon {
     const struct pfs_daemon_opts *opts;
     struct pfs_config cfg;
@@ -143,6 +155,8 @@ struct daemon {
     unsigned poll_alarm;
     unsigned save_alarm;
     unsigned queue_alarm;
+    unsigned agentx_alarm;
+    int     agentx_err;			/* last reason logged, 0: none */
     int     save_failing;		/* a save failed; logged once */
     int     saved_once;			/* saved_changes is valid */
     uint64_t saved_changes;		/* pfs_follow_changes() at the last save */
@@ -245,6 +259,47 @@ static void files_status(void *ctx, size_t i, struct pfs_follow_status *fs)
 static time_t files_last_line(void *ctx)
 {
     return (pfs_follow_last_line(((struct daemon *) ctx)->follow));
+}
+
+/* agentx_address - the AgentX socket in use */
+
+static const char *agentx_address(const struct daemon *d)
+{
+    return (d->cfg.agentx_socket ? d->cfg.agentx_socket : PFS_DEF_AGENTX);
+}
+
+/* agentx_watch - not registered with snmpd: say why, once per reason */
+
+static void agentx_watch(struct daemon *d)
+{
+    const char *addr = agentx_address(d);
+    int     err;
+
+    if (pfs_agentx_connected(d->ax)) {
+	d->agentx_err = 0;
+	return;
+    }
+    /* 0: the socket answers now; the library's next attempt will do. */
+    if ((err = pfs_agentx_probe(addr)) == 0 || err == d->agentx_err)
+	return;
+    d->agentx_err = err;
+    if (err < 0) {
+	log_warnx("not connected to the AgentX master at %s; trying again every %u s",
+		  addr, d->cfg.ping_interval);
+	return;
+    }
+    log_warnx("cannot reach AgentX socket %s: %s (%s); trying again every %u s",
+	      addr, strerror(err), err == EACCES || err == EPERM ?
+	      "snmpd's agentXPerms must let this user in" :
+	      "is snmpd running as an AgentX master?", d->cfg.ping_interval);
+}
+
+/* on_agentx_watch - the AgentX watch timer */
+
+static void on_agentx_watch(unsigned reg, void *ctx)
+{
+    (void) reg;
+    agentx_watch((struct daemon *) ctx);
 }
 
 /* save_state - write the state file; complain once per failure streak */
@@ -569,11 +624,46 @@ static void write_pidfile(struct daemon *d)
 
     d->pidfile = pfs_strdup(d->cfg.pidfile ? d->cfg.pidfile : PFS_DEF_PIDFILE);
     if ((d->pidfd = open(d->pidfile, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
-	fatal("cannot open pid file %s", d->pidfile);
+	fatalx("cannot open pid file %s: %s (its directory must exist and be "
+	       "writable by this user; or set pidfile, or run with -f)",
+	       d->pidfile, strerror(errno));
     pidfile_busy(d->pidfile, d->pidfd, F_TLOCK);
     n = snprintf(buf, sizeof(buf), "%ld\n", (long) getpid());
     if (ftruncate(d->pidfd, 0) < 0 || write(d->pidfd, buf, (size_t) n) != n)
 	fatal("cannot write pid file %s", d->pidfile);
+}
+
+/* wait_child - the parent: relay the child's startup messages on failure */
+
+static void wait_child(int fd)
+{
+    char    buf[STARTUP_LOG_MAX];
+    size_t  len = 0;
+    ssize_t n;
+
+    for (;;) {
+	if (len == sizeof(buf)) {
+	    /* Keep the latest half: the reason for a failure comes last. */
+	    memmove(buf, buf + sizeof(buf) / 2, sizeof(buf) / 2);
+	    len = sizeof(buf) / 2;
+	}
+	n = read(fd, buf + len, sizeof(buf) - len);
+	if (n < 0 && errno == EINTR)
+	    continue;
+	if (n <= 0)
+	    break;
+	/* A NUL byte, which no log line holds, says the daemon is up. */
+	if (memchr(buf + len, 0, (size_t) n) != 0)
+	    _exit(0);
+	len += (size_t) n;
+    }
+    if (len > 0) {
+	size_t  done = fwrite(buf, 1, len, stderr);
+
+	(void) done;
+    }
+    fprintf(stderr, "%s: fatal: the daemon did not start\n", APP_NAME);
+    _exit(PFS_EXIT_FATAL);
 }
 
 /* detach - fork; the parent exits when the child reports success */
@@ -582,23 +672,18 @@ static int detach(void)
 {
     int     ready[2];
     pid_t   pid;
-    char    c = 0;
-    ssize_t n;
     int     fd;
 
+    /* Close-on-exec: postqueue must not hold the parent's wait open. */
     if (pipe(ready) < 0)
 	fatal("pipe");
+    fcntl(ready[0], F_SETFD, FD_CLOEXEC);
+    fcntl(ready[1], F_SETFD, FD_CLOEXEC);
     if ((pid = fork()) < 0)
 	fatal("fork");
     if (pid > 0) {
 	close(ready[1]);
-	do {
-	    n = read(ready[0], &c, 1);
-	} while (n < 0 && errno == EINTR);
-	if (n == 1 && c == 'R')
-	    _exit(0);
-	fprintf(stderr, "%s: fatal: the daemon did not start; see syslog\n", APP_NAME);
-	_exit(PFS_EXIT_FATAL);
+	wait_child(ready[0]);
     }
     close(ready[0]);
     if (setsid() < 0)
@@ -608,21 +693,31 @@ static int detach(void)
     if ((fd = open("/dev/null", O_RDWR)) >= 0) {
 	dup2(fd, 0);
 	dup2(fd, 1);
+	dup2(ready[1], 2);
+	if (fd > 2)
+	    close(fd);
+    }
+    /* Until detach_done(), every message goes to the parent too. */
+    log_to_syslog();
+    openlog(APP_NAME, LOG_PID | LOG_NDELAY | LOG_PERROR, LOG_DAEMON);
+    return (ready[1]);
+}
+
+/* detach_done - tell the parent we are up; syslog only from now on */
+
+static void detach_done(int ready)
+{
+    int     fd;
+
+    if (ready < 0)
+	return;
+    log_to_syslog();
+    if ((fd = open("/dev/null", O_RDWR)) >= 0) {
 	dup2(fd, 2);
 	if (fd > 2)
 	    close(fd);
     }
-    log_to_syslog();
-    return (ready[1]);
-}
-
-/* detach_done - tell the parent we are up */
-
-static void detach_done(int ready)
-{
-    if (ready < 0)
-	return;
-    if (write(ready, "R", 1) != 1)
+    if (write(ready, "", 1) != 1)
 	log_warn("cannot tell the parent process that startup is done");
     close(ready);
 }
@@ -667,7 +762,10 @@ static void setup_snmp(struct daemon *d, int state_loaded)
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
 			   NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
     netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET,
-			  d->cfg.agentx_socket ? d->cfg.agentx_socket : PFS_DEF_AGENTX);
+			  agentx_address(d));
+    /* Its warning has no reason in it; agentx_watch() gives one. */
+    netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID,
+			   NETSNMP_DS_AGENT_NO_CONNECTION_WARNINGS, 1);
     if (init_agent(APP_NAME) != 0)
 	log_debug("agentx", "init_agent: no /dev/kmem (harmless)");
     /* init_agent() set its defaults: ours go after it. */
@@ -776,10 +874,12 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
     d.poll_alarm = snmp_alarm_register(pfs_follow_poll_interval(d.follow),
 				       SA_REPEAT, on_poll, &d);
     d.save_alarm = snmp_alarm_register(d.cfg.save_interval, SA_REPEAT, on_save, &d);
+    d.agentx_alarm = snmp_alarm_register(d.cfg.ping_interval, SA_REPEAT,
+					 on_agentx_watch, &d);
     pfs_agentx_sync(d.ax);
     log_info("started: %zu log file(s), AgentX socket %s, ping every %u s",
-	     d.cfg.logfiles.n, d.cfg.agentx_socket ? d.cfg.agentx_socket : PFS_DEF_AGENTX,
-	     d.cfg.ping_interval);
+	     d.cfg.logfiles.n, agentx_address(&d), d.cfg.ping_interval);
+    agentx_watch(&d);
     detach_done(ready);
 
     while (!got_term) {
@@ -808,6 +908,7 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
     unregister_readfd(sig_pipe[0]);
     snmp_alarm_unregister(d.poll_alarm);
     snmp_alarm_unregister(d.save_alarm);
+    snmp_alarm_unregister(d.agentx_alarm);
     if (d.queue)
 	snmp_alarm_unregister(d.queue_alarm);
     pfs_alertmib_free(d.am);

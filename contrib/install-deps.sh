@@ -1,9 +1,10 @@
 #!/bin/sh
 # install-deps.sh - install the Debian packages postfix-stats builds and tests with
 #
-# Usage: contrib/install-deps.sh [build|test]
-#   build  what building and running the agent needs
-#   test   that plus every tool the test suite starts (default)
+# Usage: contrib/install-deps.sh [build|package|test]
+#   build    what building and running the agent needs
+#   package  that plus what building the Debian package needs
+#   test     all of that plus every tool the test suite starts (default)
 #
 # dovecot-core gives the content-filter end-to-end test's private Postfix
 # a SASL server of its own (a private Dovecot auth service in a temp dir;
@@ -21,14 +22,19 @@ test_pkgs="check snmptrapd smitools libsnmp-base postfix mrtg clang libclang-rt-
  systemd systemd-journal-remote groff-base man-db valgrind
  dovecot-core"
 
+# Building the .deb (dpkg-buildpackage), and tests/package/deb.test, which
+# takes a clean copy of the tree with git and runs lintian.
+package_pkgs="build-essential debhelper lintian git check"
+
 # The MIB tests take the IETF base MIBs from the npm registry (npm pack
 # net-snmp); use the machine's npm if it has one, else Debian's.
 command -v npm >/dev/null 2>&1 || test_pkgs="$test_pkgs npm"
 
 case $what in
 build) pkgs=$build_pkgs ;;
-test) pkgs="$build_pkgs $test_pkgs" ;;
-*) echo "usage: $0 [build|test]" >&2; exit 2 ;;
+package) pkgs="$build_pkgs $package_pkgs" ;;
+test) pkgs="$build_pkgs $test_pkgs $package_pkgs" ;;
+*) echo "usage: $0 [build|package|test]" >&2; exit 2 ;;
 esac
 
 if [ "$(id -u)" != 0 ]; then
