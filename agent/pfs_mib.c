@@ -142,6 +142,7 @@ static const struct pfs_mib_scalar agent[] = {
     {11, "pfsAgentOverflowProgram", PFS_MV_COUNTER, PFS_OVERFLOW_PROGRAM},
     {12, "pfsAgentOverflowSource", PFS_MV_COUNTER, PFS_OVERFLOW_SOURCE},
     {13, "pfsAgentOverflowQueue", PFS_MV_COUNTER, PFS_OVERFLOW_QUEUE},
+    {14, "pfsAgentLinesBadNumber", PFS_MV_COUNTER, PFS_LINES_BAD_NUMBER},
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

@@ -260,7 +260,7 @@ int     pfs_events_outside(const PFS_EVENTS *e, const struct pfs_event *ev)
 
 static void delivery(PFS_EVENTS *e, const struct pfs_event *ev, const struct pfs_logtime *w)
 {
-    char    msgid[PFS_QID_MAX + 16];
+    char    msgid[PFS_QID_MAX + 24];
     int     idlen;
 
     switch (ev->status) {
@@ -270,7 +270,9 @@ static void delivery(PFS_EVENTS *e, const struct pfs_event *ev, const struct pfs
 	    break;
 	pfs_baseline_add(e->baseline, PFS_BL_RELAYED, w);
 	if (e->accounts && ev->msg && ev->msg->account[0]) {
-	    idlen = snprintf(msgid, sizeof(msgid), "%u/%.*s", (unsigned) ev->msg->source,
+	    /* The source's identity, not its row: rows run out (max_sources). */
+	    idlen = snprintf(msgid, sizeof(msgid), "%016llx/%.*s",
+			     (unsigned long long) ev->msg->sid,
 			     (int) ev->msg->qlen, ev->msg->qid);
 	    if (idlen >= (int) sizeof(msgid))
 		idlen = (int) sizeof(msgid) - 1;

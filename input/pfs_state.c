@@ -30,8 +30,9 @@
  *			  "offset": 20480, "skipping": false,
  *			  "fingerprint": "9c2f...", "fingerprint_bytes": 256 },
  *		       "rotated": { ... } } ],
- *	  "queue": [ { "source": "mx1/postfix", "qid": "3F2A41C0E5",
- *		       "origin": 1, "flags": 0, "account": "" } ],
+ *	  "queue": [ { "source": "mx1/postfix", "sid": "5d1c...",
+ *		       "qid": "3F2A41C0E5", "origin": 1, "flags": 0,
+ *		       "account": "" } ],
  *	  "journal": { "cursor": "s=...;i=...;b=...;m=...;t=...;x=..." } }
  * .fi
  *
@@ -40,7 +41,10 @@
  *	"skipping", inside an overlong line already counted); "rotated" is
  *	there while a rotated file is still being read. "queue" holds the
  *	parser's messages in flight, oldest first, so that a message received
- *	before a restart and removed after it is counted once. "journal" is
+ *	before a restart and removed after it is counted once; "source" is
+ *	its source's row and "sid" the source's identity
+ *	(pfs_parser_source_id(), which a file without "sid" is read with),
+ *	since sources beyond max_sources share one row. "journal" is
  *	there when the _cursor variants are given one (pfs_journal(3)). A part
  *	named by pfs_state_set_part() (the agent's "alerts": the alert
  *	modules' history) is saved under its name, checked with the rest and
@@ -127,10 +131,12 @@ static void add_queued(const struct pfs_qentry *e, void *ctx)
 {
     struct qctx *qc = ctx;
     const char *src = pfs_table_key(qc->stats, PFS_TBL_SOURCE, e->source);
+    char    sid[17];
     json_t *o;
 
-    o = json_pack("{s:s, s:s#, s:i, s:i, s:s}",
-		  "source", src ? src : "",
+    snprintf(sid, sizeof(sid), "%016" PRIx64, e->sid);
+    o = json_pack("{s:s, s:s, s:s#, s:i, s:i, s:s}",
+		  "source", src ? src : "", "sid", sid,
 		  "qid", e->qid, (int) e->qlen,
 		  "origin", (int) e->origin,
 		  "flags", (int) e->flags,
@@ -340,6 +346,26 @@ static int get_u64(const json_t *obj, const char *key, uint64_t *val, int wrap)
     return (0);
 }
 
+/* get_sid - a queue entry's "sid", or the identity of its "source"; -1 if bad */
+
+static int get_sid(const json_t *v, uint64_t *sid)
+{
+    const json_t *o = json_object_get(v, "sid");
+    const char *s;
+    char   *end;
+
+    if (o == 0) {
+	s = json_string_value(json_object_get(v, "source"));
+	*sid = pfs_parser_source_id(s, strlen(s));
+	return (0);
+    }
+    if ((s = json_string_value(o)) == 0 || strlen(s) != 16)
+	return (-1);
+    errno = 0;
+    *sid = strtoull(s, &end, 16);
+    return (*end != 0 || errno != 0 ? -1 : 0);
+}
+
 /* parse_pos - one saved file position */
 
 static int parse_pos(const json_t *o, struct pfs_follow_pos *pos)
@@ -437,7 +463,7 @@ static int check(const json_t *root, char *err, size_t errlen, const char *path)
 	return (-1);
     }
     json_array_foreach(queue, i, v) {
-	uint64_t origin, flags;
+	uint64_t origin, flags, sid;
 	const char *s;
 
 	if (!json_is_object(v)
@@ -448,7 +474,8 @@ static int check(const json_t *root, char *err, size_t errlen, const char *path)
 	    || (s = json_string_value(json_object_get(v, "account"))) == 0
 	    || strlen(s) > PFS_ACCOUNT_MAX
 	    || get_u64(v, "origin", &origin, 0) < 0 || origin > 255
-	    || get_u64(v, "flags", &flags, 0) < 0 || flags > 255) {
+	    || get_u64(v, "flags", &flags, 0) < 0 || flags > 255
+	    || get_sid(v, &sid) < 0) {
 	    seterr(err, errlen, "state file %s: queue entry %zu is malformed", path, i);
 	    return (-1);
 	}
@@ -497,15 +524,16 @@ static void apply(const json_t *root, PFS_STATS *stats, PFS_PARSER *parser,
 	const char *src = json_string_value(json_object_get(v, "source"));
 	const char *qid = json_string_value(json_object_get(v, "qid"));
 	const char *account = json_string_value(json_object_get(v, "account"));
-	uint64_t origin = 0, flags = 0;
+	uint64_t origin = 0, flags = 0, sid = 0;
 	struct pfs_qentry *e;
 	size_t  row;
 
 	(void) get_u64(v, "origin", &origin, 0);
 	(void) get_u64(v, "flags", &flags, 0);
+	(void) get_sid(v, &sid);
 	row = pfs_table_row(stats, PFS_TBL_SOURCE, src, strlen(src));
-	e = pfs_qtable_add(pfs_parser_qtable(parser), (uint32_t) row, qid,
-			   strlen(qid), (int *) 0);
+	e = pfs_qtable_add(pfs_parser_qtable(parser), sid, qid, strlen(qid), (int *) 0);
+	e->source = (uint32_t) row;
 	e->origin = (uint8_t) origin;
 	e->flags = (uint8_t) flags;
 	snprintf(e->account, sizeof(e->account), "%s", account);

@@ -83,4 +83,10 @@ extern void pfs_parser_line(PFS_PARSER *, const char *line, size_t len, int flag
 /* Messages in flight, for the state file. */
 extern PFS_QTABLE *pfs_parser_qtable(PFS_PARSER *);
 
+/*
+ * The identity of a source ("host/syslog_name", the per-source table's
+ * key) that messages in flight are keyed by, whatever row the source got.
+ */
+extern uint64_t pfs_parser_source_id(const char *key, size_t len);
+
 #endif

@@ -110,7 +110,8 @@
     X(OVERFLOW_DSN, "overflow:dsn") \
     X(OVERFLOW_PROGRAM, "overflow:program") \
     X(OVERFLOW_SOURCE, "overflow:source") \
-    X(OVERFLOW_QUEUE, "overflow:queue")
+    X(OVERFLOW_QUEUE, "overflow:queue") \
+    X(LINES_BAD_NUMBER, "lines:bad-number")
 
 enum pfs_scalar {
 #define PFS_X_ENUM(id, name) PFS_##id,
