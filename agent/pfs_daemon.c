@@ -54,7 +54,10 @@
  *	apply at once and the ping interval at the next
  *	connection to snmpd; a change to anything else (log files, socket,
  *	ignore lists, table caps, state file, ...) is reported as needing a
- *	restart. SIGTERM and SIGINT save the state and exit with status 0.
+ *	restart. SIGTERM and SIGINT save the state and exit with status 0;
+ *	the AgentX session is closed before the objects are taken down, so
+ *	that an snmpd stopping at the same moment cannot catch the library
+ *	inside one of its callbacks (leave_agentx()).
  *
  *	In daemon mode the parent process waits until the child has set
  *	everything up, so its exit status tells whether the daemon started;
@@ -84,6 +87,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
@@ -92,6 +96,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
+#include <net-snmp/library/large_fd_set.h>
 
 #include "pfs_agentx.h"
 #include "pfs_alertmib.h"
@@ -176,6 +181,8 @@ static void on_sig_pipe(int fd, void *ctx)
 	 /* void */ ;
 }
 
+static int leaving;			/* in leave_agentx() */
+
 /* snmp_log_bridge - Net-SNMP's messages into our log */
 
 static int snmp_log_bridge(int major, int minor, void *serverarg, void *clientarg)
@@ -189,6 +196,9 @@ static int snmp_log_bridge(int major, int minor, void *serverarg, void *clientar
     (void) minor;
     (void) clientarg;
     if (m == 0 || m->msg == 0)
+	return (0);
+    /* "master disconnected us, reconnecting": our own leave_agentx(). */
+    if (leaving && m->priority >= LOG_INFO)
 	return (0);
     snprintf(buf, sizeof(buf), "%s", m->msg);
     len = strlen(buf);
@@ -606,6 +616,41 @@ static void setup_signals(void)
     sigaction(SIGPIPE, &sa, 0);
 }
 
+/*
+ * leave_agentx - close the AgentX session before anything is taken down.
+ * The library's own way out talks to snmpd: an Unregister-PDU per object,
+ * a Close-PDU in snmp_shutdown(), each waiting for the answer from inside
+ * a Net-SNMP callback. When snmpd stops at the same moment, that wait
+ * ends with the socket's end, whose handling changes the very callback
+ * list being run: "netsnmp_assert lock_holded < 100 failed", after a
+ * tenth of a second. So the AgentX socket is shut down here and its end
+ * taken in by the event loop, outside any callback, as when snmpd goes
+ * away by itself; the objects then come off the registry, and
+ * snmp_shutdown() runs, without a word to snmpd, which drops a closed
+ * session's objects. The library's sockets are its sessions'
+ * (snmp_select_info2()); ours are unregistered before.
+ */
+static void leave_agentx(void)
+{
+    netsnmp_large_fd_set fds;
+    struct timeval tv = {0, 0};
+    int     numfds = 0;
+    int     block = 0;
+    int     fd;
+    int     i;
+
+    leaving = 1;
+    netsnmp_large_fd_set_init(&fds, FD_SETSIZE);
+    snmp_select_info2(&numfds, &fds, &tv, &block);
+    for (fd = 0; fd < numfds; fd++)
+	if (NETSNMP_LARGE_FD_ISSET(fd, &fds))
+	    (void) shutdown(fd, SHUT_RDWR);
+    netsnmp_large_fd_set_cleanup(&fds);
+    for (i = 0; i < 8 && agent_check_and_process(0) > 0; i++)
+	 /* void */ ;
+    leaving = 0;
+}
+
 /* setup_snmp - Net-SNMP as a quiet AgentX subagent, MIB registered */
 
 static void setup_snmp(struct daemon *d, int state_loaded)
@@ -766,6 +811,7 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
     snmp_alarm_unregister(d.save_alarm);
     if (d.queue)
 	snmp_alarm_unregister(d.queue_alarm);
+    leave_agentx();
     pfs_alertmib_free(d.am);
     pfs_agentx_free(d.ax);
     /* Ends a running read; its pipe is unregistered through queue_closing. */
