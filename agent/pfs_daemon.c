@@ -40,8 +40,9 @@
  *	descriptor is on the loop, the follower's poll timer polls it too,
  *	and its cursor is saved in the state file (pfs_state_save_cursor()).
  *
- *	Net-SNMP is kept quiet and self-contained: no MIB files are loaded
- *	(MIBS is emptied), none of its configuration files are read, no
+ *	Net-SNMP is kept quiet and self-contained: no MIB file is opened
+ *	(MIBS and the MIB directories are emptied), none of its
+ *	configuration files are read, no
  *	persistent state is written; the AgentX socket, ping interval and
  *	timeouts are set directly, after init_agent(), which resets them.
  *	The library's messages go through our log (SNMP_CALLBACK_LOGGING),
@@ -657,7 +658,13 @@ static void setup_snmp(struct daemon *d, int state_loaded)
 {
     struct pfs_agentx_files files = {files_count, files_status, files_last_line, d};
 
+    /*
+     * No MIB module is read (MIBS), and no MIB directory is searched: with
+     * MIBS alone, init_snmp() still opened every file of each directory
+     * in MIBDIRS to index the modules they hold.
+     */
     setenv("MIBS", "", 1);
+    netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_MIBDIRS, "");
     snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
 			   snmp_log_bridge, 0);
     snmp_enable_calllog();

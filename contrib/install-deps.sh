@@ -14,7 +14,7 @@ what=${1:-test}
 build_pkgs="gcc make autoconf automake pkg-config libsnmp-dev libpcre2-dev libjansson-dev
  libsystemd-dev snmpd snmp procps iproute2"
 test_pkgs="check snmptrapd smitools libsnmp-base postfix mrtg clang libclang-rt-14-dev
- systemd systemd-journal-remote groff-base man-db valgrind"
+ systemd systemd-journal-remote groff-base man-db valgrind strace"
 
 # The MIB tests take the IETF base MIBs from the npm registry (npm pack
 # net-snmp); use the machine's npm if it has one, else Debian's.
