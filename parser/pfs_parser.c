@@ -1358,6 +1358,12 @@ static void nul_line(PFS_PARSER *p, const char *line, size_t len)
 
 void    pfs_parser_line(PFS_PARSER *p, const char *line, size_t len, int flags)
 {
+    /* The common line: nothing to note, straight on (a tail call). */
+    if ((flags & (PFS_LINE_OVERLONG | PFS_LINE_NUL_CHECKED | PFS_LINE_NUL))
+	== PFS_LINE_NUL_CHECKED) {
+	parse_line(p, line, len);
+	return;
+    }
     if (flags & PFS_LINE_OVERLONG)
 	pfs_scalar_inc(p->stats, PFS_LINES_OVERLONG);
     if ((flags & PFS_LINE_NUL_CHECKED) ? (flags & PFS_LINE_NUL) != 0
