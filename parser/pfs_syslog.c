@@ -393,7 +393,7 @@ static int rfc5424(const char *p, const char *end, struct pfs_syslog *r)
     if (p < end && *p == '-' && (p + 1 == end || p[1] == ' ')) {
 	p++;					/* nil time: left zero */
     } else {
-	if (end - p < 5 || !IS_DIGIT(p[0]) || p[4] != '-' || p[10] != 'T'
+	if (end - p < 19 || !IS_DIGIT(p[0]) || p[4] != '-' || p[10] != 'T'
 	    || (n = rfc3339_time(p, end - p, &r->time)) < 0)
 	    return (-1);
 	p += n;
