@@ -162,6 +162,7 @@ static const struct am_col alerts_cols[] = {
     {5, "pfsAccountRows"}, {6, "pfsFilterScanned"}, {7, "pfsFilterSpamShare"},
     {8, "pfsFilterVirusShare"}, {9, "pfsFilterSpamState"},
     {10, "pfsFilterVirusState"}, {11, "pfsNotificationsSent"},
+    {12, "pfsFutureLines"},
 };
 
 static const struct am_col account_cols[] = {
@@ -425,6 +426,7 @@ static void build_alerts(PFS_ALERTMIB *am, struct snap *sn)
     put_i(r, 8, (long) fi.state[PFS_FH_SPAM] + 1);
     put_i(r, 9, (long) fi.state[PFS_FH_VIRUS] + 1);
     put_u(r, 10, ASN_COUNTER, am->sent);
+    put_u(r, 11, ASN_COUNTER, pfs_events_future(am->events));
 }
 
 /* build_account - pfsAccountTable, sorted by index */

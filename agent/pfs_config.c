@@ -25,10 +25,16 @@
  *	which know nothing of this file.
  *
  *	The parser refuses to guess: an unknown token, a missing or extra
- *	value, a number out of range or a malformed boolean is an error.
+ *	value, a number out of range or a malformed boolean is an error, and
+ *	so are two settings that contradict each other: a low threshold
+ *	above its high one (filter_spam_low and filter_spam_high,
+ *	filter_virus_low and filter_virus_high), queue_age_short above
+ *	queue_age_long, baseline_min_days above baseline_days.
  * DIAGNOSTICS
  *	pfs_config_load() returns 0, or -1 with a message in err of the form
- *	"FILE:LINE: bad value "VALUE" for TOKEN: expected ...". When the file
+ *	"FILE:LINE: bad value "VALUE" for TOKEN: expected ...", or for two
+ *	contradictory settings "FILE:LINE: TOKEN N is above TOKEN M (line
+ *	L): ...", LINE being the later of the two. When the file
  *	does not exist and must_exist is 0, the defaults stand and 0 is
  *	returned.
  * SECURITY
@@ -353,6 +359,66 @@ static int set_token(struct pfs_config *cfg, const struct token *tk, char **argv
     return (-1);
 }
 
+/*
+ * Settings that must keep an order: the low one at most the high one.
+ * Both are unsigned members of struct pfs_config.
+ */
+static const struct pair {
+    const char *low, *high;		/* token names */
+    size_t  low_off, high_off;
+    const char *why;
+}       pairs[] = {
+    {"filter_spam_low", "filter_spam_high", OFF(filter_low[0]), OFF(filter_high[0]),
+    "no spam share can be both below the one and above the other"},
+    {"filter_virus_low", "filter_virus_high", OFF(filter_low[1]), OFF(filter_high[1]),
+    "no virus share can be both below the one and above the other"},
+    {"queue_age_short", "queue_age_long", OFF(queue_age[0]), OFF(queue_age[1]),
+    "the short age must not be the longer one"},
+    {"baseline_min_days", "baseline_days", OFF(baseline_min_days), OFF(baseline_days),
+    "no day could ever be checked"},
+};
+
+/* token_index - a token's place in tokens[] */
+
+static size_t token_index(const char *name)
+{
+    size_t  i;
+
+    for (i = 0; i < NTOKENS && strcmp(tokens[i].name, name) != 0; i++)
+	 /* void */ ;
+    return (i);
+}
+
+/* check_pairs - contradictory settings, named with the later line */
+
+static int check_pairs(const struct pfs_config *cfg, const char *path,
+		               const int *line_of, char *err, size_t errlen)
+{
+    const char *base = (const char *) cfg;
+    const struct pair *pr;
+    unsigned lo, hi;
+    int     llo, lhi;
+
+    for (pr = pairs; pr < pairs + sizeof(pairs) / sizeof(pairs[0]); pr++) {
+	lo = *(const unsigned *) (base + pr->low_off);
+	hi = *(const unsigned *) (base + pr->high_off);
+	if (lo <= hi)
+	    continue;
+	llo = line_of[token_index(pr->low)];
+	lhi = line_of[token_index(pr->high)];
+	if (lhi > llo)
+	    snprintf(err, errlen, "%.1000s:%d: %s %u is below %s %u%s%.0d%s: %s",
+		     path, lhi, pr->high, hi, pr->low, lo, llo ? " (line " : " (default",
+		     llo, ")", pr->why);
+	else
+	    snprintf(err, errlen, "%.1000s:%d: %s %u is above %s %u%s%.0d%s: %s",
+		     path, llo, pr->low, lo, pr->high, hi, lhi ? " (line " : " (default",
+		     lhi, ")", pr->why);
+	return (-1);
+    }
+    return (0);
+}
+
 /* pfs_config_load - read a config file */
 
 int     pfs_config_load(struct pfs_config *cfg, const char *path, int must_exist,
@@ -365,7 +431,10 @@ int     pfs_config_load(struct pfs_config *cfg, const char *path, int must_exist
     char    where[1100];
     int     argc;
     int     lineno = 0;
+    int     line_of[NTOKENS];		/* where each token was last set */
     size_t  i;
+
+    memset(line_of, 0, sizeof(line_of));
 
     if ((fp = fopen(path, "r")) == 0) {
 	if (errno == ENOENT && !must_exist)
@@ -410,6 +479,7 @@ int     pfs_config_load(struct pfs_config *cfg, const char *path, int must_exist
 	    fclose(fp);
 	    return (-1);
 	}
+	line_of[i] = lineno;
     }
     if (ferror(fp)) {
 	snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
@@ -417,7 +487,7 @@ int     pfs_config_load(struct pfs_config *cfg, const char *path, int must_exist
 	return (-1);
     }
     fclose(fp);
-    return (0);
+    return (check_pairs(cfg, path, line_of, err, errlen));
 }
 
 /* pfs_config_usage - list tokens */

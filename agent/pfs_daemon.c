@@ -49,8 +49,9 @@
  *	descriptor is on the loop, the follower's poll timer polls it too,
  *	and its cursor is saved in the state file (pfs_state_save_cursor()).
  *
- *	Net-SNMP is kept quiet and self-contained: no MIB files are loaded
- *	(MIBS is emptied), none of its configuration files are read, no
+ *	Net-SNMP is kept quiet and self-contained: no MIB file is opened
+ *	(MIBS and the MIB directories are emptied), none of its
+ *	configuration files are read, no
  *	persistent state is written; the AgentX socket, ping interval and
  *	timeouts are set directly, after init_agent(), which resets them.
  *	The library's messages go through our log (SNMP_CALLBACK_LOGGING),
@@ -63,7 +64,10 @@
  *	apply at once and the ping interval at the next
  *	connection to snmpd; a change to anything else (log files, socket,
  *	ignore lists, table caps, state file, ...) is reported as needing a
- *	restart. SIGTERM and SIGINT save the state and exit with status 0.
+ *	restart. SIGTERM and SIGINT save the state and exit with status 0;
+ *	the AgentX session is closed before the objects are taken down, so
+ *	that an snmpd stopping at the same moment cannot catch the library
+ *	inside one of its callbacks (leave_agentx()).
  *
  *	In daemon mode the parent process waits until the child has set
  *	everything up, so its exit status tells whether the daemon started;
@@ -102,6 +106,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
@@ -110,6 +115,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
+#include <net-snmp/library/large_fd_set.h>
 
 #include "pfs_agentx.h"
 #include "pfs_alertmib.h"
@@ -205,6 +211,8 @@ static void on_sig_pipe(int fd, void *ctx)
 	 /* void */ ;
 }
 
+static int leaving;			/* in leave_agentx() */
+
 /* snmp_log_bridge - Net-SNMP's messages into our log */
 
 static int snmp_log_bridge(int major, int minor, void *serverarg, void *clientarg)
@@ -218,6 +226,9 @@ static int snmp_log_bridge(int major, int minor, void *serverarg, void *clientar
     (void) minor;
     (void) clientarg;
     if (m == 0 || m->msg == 0)
+	return (0);
+    /* "master disconnected us, reconnecting": our own leave_agentx(). */
+    if (leaving && m->priority >= LOG_INFO)
 	return (0);
     snprintf(buf, sizeof(buf), "%s", m->msg);
     len = strlen(buf);
@@ -745,13 +756,54 @@ static void setup_signals(void)
     sigaction(SIGPIPE, &sa, 0);
 }
 
+/*
+ * leave_agentx - close the AgentX session before anything is taken down.
+ * The library's own way out talks to snmpd: an Unregister-PDU per object,
+ * a Close-PDU in snmp_shutdown(), each waiting for the answer from inside
+ * a Net-SNMP callback. When snmpd stops at the same moment, that wait
+ * ends with the socket's end, whose handling changes the very callback
+ * list being run: "netsnmp_assert lock_holded < 100 failed", after a
+ * tenth of a second. So the AgentX socket is shut down here and its end
+ * taken in by the event loop, outside any callback, as when snmpd goes
+ * away by itself; the objects then come off the registry, and
+ * snmp_shutdown() runs, without a word to snmpd, which drops a closed
+ * session's objects. The library's sockets are its sessions'
+ * (snmp_select_info2()); ours are unregistered before.
+ */
+static void leave_agentx(void)
+{
+    netsnmp_large_fd_set fds;
+    struct timeval tv = {0, 0};
+    int     numfds = 0;
+    int     block = 0;
+    int     fd;
+    int     i;
+
+    leaving = 1;
+    netsnmp_large_fd_set_init(&fds, FD_SETSIZE);
+    snmp_select_info2(&numfds, &fds, &tv, &block);
+    for (fd = 0; fd < numfds; fd++)
+	if (NETSNMP_LARGE_FD_ISSET(fd, &fds))
+	    (void) shutdown(fd, SHUT_RDWR);
+    netsnmp_large_fd_set_cleanup(&fds);
+    for (i = 0; i < 8 && agent_check_and_process(0) > 0; i++)
+	 /* void */ ;
+    leaving = 0;
+}
+
 /* setup_snmp - Net-SNMP as a quiet AgentX subagent, MIB registered */
 
 static void setup_snmp(struct daemon *d, int state_loaded)
 {
     struct pfs_agentx_files files = {files_count, files_status, files_last_line, d};
 
+    /*
+     * No MIB module is read (MIBS), and no MIB directory is searched: with
+     * MIBS alone, init_snmp() still opened every file of each directory
+     * in MIBDIRS to index the modules they hold.
+     */
     setenv("MIBS", "", 1);
+    netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_MIBDIRS, "");
     snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
 			   snmp_log_bridge, 0);
     snmp_enable_calllog();
@@ -911,6 +963,7 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
     snmp_alarm_unregister(d.agentx_alarm);
     if (d.queue)
 	snmp_alarm_unregister(d.queue_alarm);
+    leave_agentx();
     pfs_alertmib_free(d.am);
     pfs_agentx_free(d.ax);
     /* Ends a running read; its pipe is unregistered through queue_closing. */

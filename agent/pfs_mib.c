@@ -147,6 +147,7 @@ static const struct pfs_mib_scalar agent[] = {
     {12, "pfsAgentOverflowSource", PFS_MV_COUNTER, PFS_OVERFLOW_SOURCE},
     {13, "pfsAgentOverflowQueue", PFS_MV_COUNTER, PFS_OVERFLOW_QUEUE},
     {14, "pfsAgentOverflowLink", PFS_MV_COUNTER, PFS_OVERFLOW_LINK},
+    {15, "pfsAgentLinesBadNumber", PFS_MV_COUNTER, PFS_LINES_BAD_NUMBER},
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

@@ -35,6 +35,8 @@
  *	int	pfs_accounts_check(json, err, errlen)
  *
  *	void	pfs_accounts_load(accounts, json)
+ *
+ *	size_t	pfs_accounts_drop_after(accounts, day, epoch)
  * DESCRIPTION
  *	An account is whoever submitted a message: the SASL username that
  *	smtpd logged with client=, or the sender that pickup logged for mail
@@ -70,6 +72,12 @@
  *	as JSON (jansson) for the saved state, so that a restart does not
  *	reset a day's counts; pfs_accounts_check() validates such an object
  *	and pfs_accounts_load() adds it to an empty table.
+ *
+ *	pfs_accounts_drop_after() forgets counts of days after a day and
+ *	last-seen times after an epoch second: what a line dated far in the
+ *	future left in a saved table (the caller keeps such lines out,
+ *	pfs_events(3)). Today becomes the newest day left. It returns the
+ *	number of accounts changed.
  * DIAGNOSTICS
  *	Allocation failure is fatal. pfs_accounts_check() returns -1 with a
  *	sentence in err.
@@ -685,4 +693,30 @@ void    pfs_accounts_load(PFS_ACCOUNTS *a, const json_t *o)
 	if (json_is_true(json_object_get(r, "notified")))
 	    e->notified_day = e->day;
     }
+}
+
+/* pfs_accounts_drop_after - forget days after day, last-seen after epoch */
+
+size_t  pfs_accounts_drop_after(PFS_ACCOUNTS *a, int64_t day, int64_t epoch)
+{
+    size_t  changed = 0;
+    size_t  i;
+    struct acct *e;
+
+    a->today = INT64_MIN;
+    for (i = 0; i < a->nslots; i++) {
+	e = a->slots + i;
+	if (e->day > day || e->last_seen > epoch) {
+	    changed++;
+	    if (e->day > day) {
+		e->day = e->notified_day = INT64_MIN;
+		e->received = e->msgs_out = e->rcpts_out = 0;
+	    }
+	    if (e->last_seen > epoch)
+		e->last_seen = INT64_MIN;
+	}
+	if (e->day > a->today)
+	    a->today = e->day;
+    }
+    return (changed);
 }

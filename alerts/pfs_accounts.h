@@ -74,4 +74,7 @@ extern json_t *pfs_accounts_save(const PFS_ACCOUNTS *);
 extern int pfs_accounts_check(const json_t *, char *err, size_t errlen);
 extern void pfs_accounts_load(PFS_ACCOUNTS *, const json_t *);
 
+/* Forget days after day and last-seen after epoch (a saved future date). */
+extern size_t pfs_accounts_drop_after(PFS_ACCOUNTS *, int64_t day, int64_t epoch);
+
 #endif

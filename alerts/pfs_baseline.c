@@ -23,6 +23,8 @@
  *	int	pfs_baseline_check(json, err, errlen)
  *
  *	void	pfs_baseline_load(baseline, json)
+ *
+ *	int	pfs_baseline_drop_after(baseline, day)
  * DESCRIPTION
  *	A history of PFS_BL_HISTORY days (today included) of six indicators:
  *	received, sent, relayed (outside), rejected, deferred and bounced
@@ -62,6 +64,12 @@
  *	pfs_baseline_save() returns the history as a JSON object (jansson)
  *	for the saved state; pfs_baseline_check() validates one and
  *	pfs_baseline_load() replaces the history with it.
+ *
+ *	pfs_baseline_drop_after() forgets the days after a day: a saved
+ *	history that a line dated far in the future moved on (the caller
+ *	keeps such lines out, pfs_events(3)). The newest day left becomes
+ *	today, with all its hours taken as checked; without one the
+ *	history starts afresh. It returns the number of days dropped.
  * DIAGNOSTICS
  *	Allocation failure is fatal. pfs_baseline_check() returns -1 with a
  *	sentence in err.
@@ -554,4 +562,36 @@ void    pfs_baseline_load(PFS_BASELINE *b, const json_t *o)
 			json_object_get(json_object_get(v, "hours"), pfs_bl_name[j]), h));
 	}
     }
+}
+
+/* pfs_baseline_drop_after - forget the days after last (a future date) */
+
+int     pfs_baseline_drop_after(PFS_BASELINE *b, int64_t last)
+{
+    int64_t newest = INT64_MIN;
+    int     dropped = 0;
+    size_t  i;
+
+    if (b->today == INT64_MIN || b->today <= last)
+	return (0);
+    for (i = 0; i < PFS_BL_HISTORY; i++) {
+	if (b->ring[i].day == INT64_MIN)
+	    continue;
+	if (b->ring[i].day > last) {
+	    b->ring[i].day = INT64_MIN;
+	    dropped++;
+	} else if (b->ring[i].day > newest) {
+	    newest = b->ring[i].day;
+	}
+    }
+    if (newest == INT64_MIN || b->first_day > last) {
+	for (i = 0; i < PFS_BL_HISTORY; i++)
+	    b->ring[i].day = INT64_MIN;
+	b->today = b->first_day = INT64_MIN;
+	b->cur_hour = 0;
+    } else {
+	b->today = newest;
+	b->cur_hour = 23;
+    }
+    return (dropped);
 }

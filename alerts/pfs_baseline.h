@@ -93,4 +93,7 @@ extern json_t *pfs_baseline_save(const PFS_BASELINE *);
 extern int pfs_baseline_check(const json_t *, char *err, size_t errlen);
 extern void pfs_baseline_load(PFS_BASELINE *, const json_t *);
 
+/* Forget days after a day (a saved future date); returns days dropped. */
+extern int pfs_baseline_drop_after(PFS_BASELINE *, int64_t day);
+
 #endif

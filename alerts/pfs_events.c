@@ -24,6 +24,8 @@
  *
  *	int	pfs_events_outside(events, event)
  *
+ *	uint64_t pfs_events_future(events)
+ *
  *	json_t	*pfs_events_save(events)
  *
  *	int	pfs_events_check(json, err, errlen)
@@ -62,6 +64,15 @@
  *	clock. A line's time is resolved with pfs_logtime(3) against the wall
  *	clock (pfs_events_set_clock(); default time(3)).
  *
+ *	A line dated more than PFS_EVENTS_FUTURE seconds (a day) ahead of
+ *	the wall clock (a sender with a wrong clock on a loghost) would
+ *	move "today" of the daily figures to its date and leave every later
+ *	line of the real today behind: such an event goes to the delay
+ *	table only, pfs_events_future() counts it, and the first one is
+ *	logged. When saved state is loaded, days, minutes and last-seen
+ *	times beyond the same bound (left by an agent without this check)
+ *	are dropped, with a warning.
+ *
  *	Relayed outside: a delivery with status=sent by the SMTP client
  *	(program smtp, whatever the master.cf service), to a relay that is
  *	not a loopback address (a content filter or local proxy), through
@@ -82,7 +93,8 @@
  *	pfs_events_create() is fatal on an account_limits entry that the
  *	configuration parser should have refused. Events with an
  *	impossible time are counted (pfs_events_bad_time()) and go to the
- *	delay table only.
+ *	delay table only; so do events dated in the future
+ *	(pfs_events_future()), of which the first is logged.
  *--*/
 
 #include <stdio.h>
@@ -108,6 +120,7 @@ struct PFS_EVENTS {
     time_t  (*now) (void);
     struct pfs_logtime_cache cache;
     uint64_t bad_time;
+    uint64_t future;			/* events dated too far ahead */
     struct consumer extra[PFS_EVENTS_MAX_CONSUMERS];
     size_t  nextra;
 };
@@ -219,6 +232,30 @@ uint64_t pfs_events_bad_time(const PFS_EVENTS *e)
     return (e->bad_time);
 }
 
+/* pfs_events_future - events dated more than a day ahead of the wall clock */
+
+uint64_t pfs_events_future(const PFS_EVENTS *e)
+{
+    return (e->future);
+}
+
+/* future_line - count, and log the first, of the lines dated too far ahead */
+
+static void future_line(PFS_EVENTS *e, const struct pfs_event *ev)
+{
+    const struct pfs_time *t = &ev->hdr->time;
+    const struct pfs_str *h = &ev->hdr->host;
+
+    if (e->future++ > 0)
+	return;
+    log_warnx("a line%s%.*s dated %04d-%02d-%02d %02d:%02d:%02d is more than a "
+	      "day ahead of this host's clock: it does not move the day of the "
+	      "accounts, baselines and filter window (such lines are counted in "
+	      "pfsFutureLines and not logged again)", h->len ? " of " : "",
+	      (int) (h->len > 100 ? 100 : h->len), h->ptr, t->year, t->mon, t->mday,
+	      t->hour, t->min, t->sec);
+}
+
 /* str_is - counted string equals literal */
 
 static int str_is(struct pfs_str s, const char *lit)
@@ -262,7 +299,7 @@ int     pfs_events_outside(const PFS_EVENTS *e, const struct pfs_event *ev)
 
 static void delivery(PFS_EVENTS *e, const struct pfs_event *ev, const struct pfs_logtime *w)
 {
-    char    msgid[PFS_QID_MAX + 16];
+    char    msgid[PFS_QID_MAX + 24];
     int     idlen;
 
     switch (ev->status) {
@@ -272,7 +309,9 @@ static void delivery(PFS_EVENTS *e, const struct pfs_event *ev, const struct pfs
 	    break;
 	pfs_baseline_add(e->baseline, PFS_BL_RELAYED, w);
 	if (e->accounts && ev->msg && ev->msg->account[0]) {
-	    idlen = snprintf(msgid, sizeof(msgid), "%u/%.*s", (unsigned) ev->msg->source,
+	    /* The source's identity, not its row: rows run out (max_sources). */
+	    idlen = snprintf(msgid, sizeof(msgid), "%016llx/%.*s",
+			     (unsigned long long) ev->msg->sid,
 			     (int) ev->msg->qlen, ev->msg->qid);
 	    if (idlen >= (int) sizeof(msgid))
 		idlen = (int) sizeof(msgid) - 1;
@@ -298,6 +337,7 @@ void    pfs_events_fn(const struct pfs_event *ev, void *ctx)
 {
     PFS_EVENTS *e = ctx;
     struct pfs_logtime w;
+    time_t  now;
     size_t  i;
     static const enum pfs_fh_verdict fhv[] = {
 	[PFS_VD_CLEAN] = PFS_FHV_CLEAN, [PFS_VD_SPAM] = PFS_FHV_SPAM,
@@ -309,8 +349,11 @@ void    pfs_events_fn(const struct pfs_event *ev, void *ctx)
 	&& (ev->status == PFS_ST_SENT || ev->status == PFS_ST_BOUNCED))
 	pfs_delays_add_filtered(e->delays, ev->transport.ptr, ev->transport.len,
 				ev->delay_ms, ev->delays_ms, ev->filter_ms);
-    if (pfs_logtime_resolve(&ev->hdr->time, e->now(), &e->cache, &w) < 0) {
+    now = e->now();
+    if (pfs_logtime_resolve(&ev->hdr->time, now, &e->cache, &w) < 0) {
 	e->bad_time++;
+    } else if (w.epoch > (int64_t) now + PFS_EVENTS_FUTURE) {
+	future_line(e, ev);
     } else {
 	pfs_baseline_advance(e->baseline, &w);
 	pfs_filterhealth_advance(e->fh, &w);
@@ -376,6 +419,31 @@ int     pfs_events_check(const json_t *o, char *err, size_t errlen)
     return (0);
 }
 
+/* drop_future - what a line dated in the future left in loaded state */
+
+static void drop_future(PFS_EVENTS *e)
+{
+    time_t  last = e->now() + PFS_EVENTS_FUTURE;
+    struct tm tm;
+    int64_t day;
+    size_t  n;
+    int     days, mins;
+    char    buf[16];
+
+    if (localtime_r(&last, &tm) == 0)
+	return;
+    day = pfs_day_from_date(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    days = pfs_baseline_drop_after(e->baseline, day);
+    mins = pfs_filterhealth_drop_after(e->fh, day * 1440 + tm.tm_hour * 60 + tm.tm_min);
+    n = e->accounts ? pfs_accounts_drop_after(e->accounts, day, (int64_t) last) : 0;
+    if (days > 0 || mins > 0 || n > 0) {
+	pfs_day_format(day, buf, sizeof(buf));
+	log_warnx("saved alert state: %d baseline day(s), %d filter minute(s) and "
+		  "%zu account(s) dated after %s (a log line dated in the future) "
+		  "are dropped", days, mins, n, buf);
+    }
+}
+
 /* pfs_events_load - restore checked state into the modules that exist */
 
 void    pfs_events_load(PFS_EVENTS *e, const json_t *o)
@@ -390,6 +458,7 @@ void    pfs_events_load(PFS_EVENTS *e, const json_t *o)
 	pfs_baseline_load(e->baseline, v);
     if ((v = json_object_get(o, "filter")) != 0)
 	pfs_filterhealth_load(e->fh, v);
+    drop_future(e);
 }
 
 /* pfs_events_save_ctx - pfs_events_save() for a saved-state hook */

@@ -62,6 +62,13 @@ extern PFS_FILTERHEALTH *pfs_events_filterhealth(PFS_EVENTS *);
 /* Events whose line had an impossible time (not dated, not counted by time). */
 extern uint64_t pfs_events_bad_time(const PFS_EVENTS *);
 
+/*
+ * Events dated more than PFS_EVENTS_FUTURE seconds ahead of the wall
+ * clock: kept out of the daily figures, like those above.
+ */
+#define PFS_EVENTS_FUTURE	86400
+extern uint64_t pfs_events_future(const PFS_EVENTS *);
+
 /* Is this delivery a recipient relayed outside? (doc/alerts.md) */
 extern int pfs_events_outside(const PFS_EVENTS *, const struct pfs_event *);
 

@@ -71,4 +71,7 @@ extern json_t *pfs_filterhealth_save(const PFS_FILTERHEALTH *);
 extern int pfs_filterhealth_check(const json_t *, char *err, size_t errlen);
 extern void pfs_filterhealth_load(PFS_FILTERHEALTH *, const json_t *);
 
+/* Forget minutes after a minute (a saved future date); returns those dropped. */
+extern int pfs_filterhealth_drop_after(PFS_FILTERHEALTH *, int64_t minute);
+
 #endif

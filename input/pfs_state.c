@@ -30,9 +30,10 @@
  *			  "offset": 20480, "skipping": false,
  *			  "fingerprint": "9c2f...", "fingerprint_bytes": 256 },
  *		       "rotated": { ... } } ],
- *	  "queue": [ { "source": "mx1/postfix", "qid": "3F2A41C0E5",
- *		       "origin": 1, "flags": 0, "account": "" } ],
- *	  "filters": [ { "source": "mx1/postfix",
+ *	  "queue": [ { "source": "mx1/postfix", "sid": "5d1c...",
+ *		       "qid": "3F2A41C0E5", "origin": 1, "flags": 0,
+ *		       "account": "" } ],
+ *	  "filters": [ { "source": "mx1/postfix", "sid": "5d1c...",
  *			 "relay": "127.0.0.1[127.0.0.1]:10024" } ],
  *	  "journal": { "cursor": "s=...;i=...;b=...;m=...;t=...;x=..." } }
  * .fi
@@ -42,13 +43,17 @@
  *	"skipping", inside an overlong line already counted); "rotated" is
  *	there while a rotated file is still being read. "queue" holds the
  *	parser's messages in flight, oldest first, so that a message received
- *	before a restart and removed after it is counted once. An entry
- *	whose receipt waits for a content-filter link (pfs_parser(3)) also
- *	has "size", "nrcpt", "line" and "when" (the time of its qmgr line
- *	as [year, month, day, hour, minute, second, microsecond, has_zone,
+ *	before a restart and removed after it is counted once; "source" is
+ *	its source's row and "sid" the source's identity
+ *	(pfs_parser_source_id(), which a file without "sid" is read with),
+ *	since sources beyond max_sources share one row. An entry whose
+ *	receipt waits for a content-filter link (pfs_parser(3)) also has
+ *	"size", "nrcpt", "line" and "when" (the time of its qmgr line as
+ *	[year, month, day, hour, minute, second, microsecond, has_zone,
  *	zone_minutes]); a re-injected copy may have "hop_ms". "filters"
- *	holds the content-filter relays the parser learned. All of these
- *	are optional, and absent in files of earlier agents. "journal" is
+ *	holds the content-filter relays the parser learned, with their
+ *	source's name and identity. All of these are optional, and absent
+ *	in files of earlier agents. "journal" is
  *	there when the _cursor variants are given one (pfs_journal(3)). A part
  *	named by pfs_state_set_part() (the agent's "alerts": the alert
  *	modules' history) is saved under its name, checked with the rest and
@@ -155,10 +160,12 @@ static void add_queued(const struct pfs_qentry *e, void *ctx)
 {
     struct qctx *qc = ctx;
     const char *src = pfs_table_key(qc->stats, PFS_TBL_SOURCE, e->source);
+    char    sid[17];
     json_t *o;
 
-    o = json_pack("{s:s, s:s#, s:i, s:i, s:s}",
-		  "source", src ? src : "",
+    snprintf(sid, sizeof(sid), "%016" PRIx64, e->sid);
+    o = json_pack("{s:s, s:s, s:s#, s:i, s:i, s:s}",
+		  "source", src ? src : "", "sid", sid,
 		  "qid", e->qid, (int) e->qlen,
 		  "origin", (int) e->origin,
 		  "flags", (int) e->flags,
@@ -177,15 +184,18 @@ static json_t *filters_json(const PFS_STATS *stats, const PFS_PARSER *parser)
     json_t *a = json_array();
     const char *relay;
     const char *src;
+    uint64_t sid;
     uint32_t row;
+    char    hex[17];
     size_t  i;
 
     if (a == 0)
 	fatalx("out of memory saving the state");
-    for (i = 0; (relay = pfs_parser_filter(parser, i, &row)) != 0; i++) {
+    for (i = 0; (relay = pfs_parser_filter(parser, i, &sid, &row)) != 0; i++) {
 	src = pfs_table_key(stats, PFS_TBL_SOURCE, row);
-	if (json_array_append_new(a, json_pack("{s:s, s:s}", "source", src ? src : "",
-					       "relay", relay)) < 0)
+	snprintf(hex, sizeof(hex), "%016" PRIx64, sid);
+	if (json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "source", src ? src : "",
+					       "sid", hex, "relay", relay)) < 0)
 	    fatalx("out of memory saving the state");
     }
     return (a);
@@ -427,12 +437,33 @@ static int check_link_members(const json_t *v)
     return (0);
 }
 
+/* get_sid - an entry's "sid", or the identity of its "source"; -1 if bad */
+
+static int get_sid(const json_t *v, uint64_t *sid)
+{
+    const json_t *o = json_object_get(v, "sid");
+    const char *s;
+    char   *end;
+
+    if (o == 0) {
+	s = json_string_value(json_object_get(v, "source"));
+	*sid = pfs_parser_source_id(s, strlen(s));
+	return (0);
+    }
+    if ((s = json_string_value(o)) == 0 || strlen(s) != 16)
+	return (-1);
+    errno = 0;
+    *sid = strtoull(s, &end, 16);
+    return (*end != 0 || errno != 0 ? -1 : 0);
+}
+
 /* check_filters - the "filters" array */
 
 static int check_filters(const json_t *a)
 {
     const json_t *v;
     const char *s;
+    uint64_t sid;
     size_t  i;
 
     if (!json_is_array(a))
@@ -441,7 +472,8 @@ static int check_filters(const json_t *a)
 	if (!json_is_object(v)
 	    || (s = json_string_value(json_object_get(v, "source"))) == 0
 	    || strlen(s) >= PFS_KEY_MAX
-	    || (s = json_string_value(json_object_get(v, "relay"))) == 0 || *s == 0)
+	    || (s = json_string_value(json_object_get(v, "relay"))) == 0 || *s == 0
+	    || get_sid(v, &sid) < 0)
 	    return (-1);
     }
     return (0);
@@ -544,7 +576,7 @@ static int check(const json_t *root, char *err, size_t errlen, const char *path)
 	return (-1);
     }
     json_array_foreach(queue, i, v) {
-	uint64_t origin, flags;
+	uint64_t origin, flags, sid;
 	const char *s;
 
 	if (!json_is_object(v)
@@ -556,7 +588,8 @@ static int check(const json_t *root, char *err, size_t errlen, const char *path)
 	    || strlen(s) > PFS_ACCOUNT_MAX
 	    || get_u64(v, "origin", &origin, 0) < 0 || origin > 255
 	    || get_u64(v, "flags", &flags, 0) < 0 || flags > 255
-	    || check_link_members(v) < 0) {
+	    || check_link_members(v) < 0
+	    || get_sid(v, &sid) < 0) {
 	    seterr(err, errlen, "state file %s: queue entry %zu is malformed", path, i);
 	    return (-1);
 	}
@@ -637,15 +670,16 @@ static void apply(const json_t *root, PFS_STATS *stats, PFS_PARSER *parser,
 	const char *src = json_string_value(json_object_get(v, "source"));
 	const char *qid = json_string_value(json_object_get(v, "qid"));
 	const char *account = json_string_value(json_object_get(v, "account"));
-	uint64_t origin = 0, flags = 0;
+	uint64_t origin = 0, flags = 0, sid = 0;
 	struct pfs_qentry *e;
 	size_t  row;
 
 	(void) get_u64(v, "origin", &origin, 0);
 	(void) get_u64(v, "flags", &flags, 0);
+	(void) get_sid(v, &sid);
 	row = pfs_table_row(stats, PFS_TBL_SOURCE, src, strlen(src));
-	e = pfs_qtable_add(pfs_parser_qtable(parser), (uint32_t) row, qid,
-			   strlen(qid), (int *) 0);
+	e = pfs_qtable_add(pfs_parser_qtable(parser), sid, qid, strlen(qid), (int *) 0);
+	e->source = (uint32_t) row;
 	e->origin = (uint8_t) origin;
 	e->flags = (uint8_t) flags;
 	snprintf(e->account, sizeof(e->account), "%s", account);
@@ -655,9 +689,11 @@ static void apply(const json_t *root, PFS_STATS *stats, PFS_PARSER *parser,
     pfs_parser_restore(parser);
     json_array_foreach(json_object_get(root, "filters"), i, v) {
 	const char *src = json_string_value(json_object_get(v, "source"));
+	uint64_t sid = 0;
 
-	pfs_parser_add_filter(parser, (uint32_t) pfs_table_row(stats, PFS_TBL_SOURCE, src,
-							       strlen(src)),
+	(void) get_sid(v, &sid);
+	pfs_parser_add_filter(parser, sid,
+			      (uint32_t) pfs_table_row(stats, PFS_TBL_SOURCE, src, strlen(src)),
 			      json_string_value(json_object_get(v, "relay")));
     }
 }

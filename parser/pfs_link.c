@@ -9,9 +9,9 @@
  *
  *	PFS_LINK *pfs_link_create()
  *
- *	void	pfs_link_learn(link, source, relay, len)
+ *	void	pfs_link_learn(link, sid, source, relay, len)
  *
- *	int	pfs_link_known(link, source, relay, len)
+ *	int	pfs_link_known(link, sid, relay, len)
  *
  *	int	pfs_link_queued_as(text, len, id)
  *
@@ -72,7 +72,8 @@
 #include "pfs_util.h"
 
 struct filter {
-    uint32_t source;
+    uint64_t sid;			/* the source's identity */
+    uint32_t source;			/* its per-source table row */
     uint8_t len;
     char    relay[PFS_LINK_RELAY_MAX + 1];
 };
@@ -100,14 +101,14 @@ void    pfs_link_free(PFS_LINK *l)
 
 /* pfs_link_known - is this relay of this source a filter? */
 
-int     pfs_link_known(const PFS_LINK *l, uint32_t source, const char *relay, size_t len)
+int     pfs_link_known(const PFS_LINK *l, uint64_t sid, const char *relay, size_t len)
 {
     size_t  i;
 
     if (len > PFS_LINK_RELAY_MAX)
 	len = PFS_LINK_RELAY_MAX;
     for (i = 0; i < l->nfilters; i++)
-	if (l->filters[i].source == source && l->filters[i].len == len
+	if (l->filters[i].sid == sid && l->filters[i].len == len
 	    && memcmp(l->filters[i].relay, relay, len) == 0)
 	    return (1);
     return (0);
@@ -115,13 +116,14 @@ int     pfs_link_known(const PFS_LINK *l, uint32_t source, const char *relay, si
 
 /* pfs_link_learn - remember a filter relay */
 
-void    pfs_link_learn(PFS_LINK *l, uint32_t source, const char *relay, size_t len)
+void    pfs_link_learn(PFS_LINK *l, uint64_t sid, uint32_t source, const char *relay,
+			           size_t len)
 {
     struct filter *f;
 
     if (len > PFS_LINK_RELAY_MAX)
 	len = PFS_LINK_RELAY_MAX;
-    if (len == 0 || pfs_link_known(l, source, relay, len))
+    if (len == 0 || pfs_link_known(l, sid, relay, len))
 	return;
     if (l->nfilters < PFS_LINK_FILTERS) {
 	f = l->filters + l->nfilters++;
@@ -129,6 +131,7 @@ void    pfs_link_learn(PFS_LINK *l, uint32_t source, const char *relay, size_t l
 	f = l->filters + l->next;
 	l->next = (l->next + 1) % PFS_LINK_FILTERS;
     }
+    f->sid = sid;
     f->source = source;
     f->len = (uint8_t) len;
     memcpy(f->relay, relay, len);
@@ -144,7 +147,7 @@ size_t  pfs_link_count(const PFS_LINK *l)
 
 /* pfs_link_get - one of them, oldest first; NULL past the end */
 
-const char *pfs_link_get(const PFS_LINK *l, size_t i, uint32_t *source)
+const char *pfs_link_get(const PFS_LINK *l, size_t i, uint64_t *sid, uint32_t *source)
 {
     const struct filter *f;
 
@@ -152,6 +155,7 @@ const char *pfs_link_get(const PFS_LINK *l, size_t i, uint32_t *source)
 	return (0);
     /* When full, the oldest is the one replaced next. */
     f = l->filters + (l->nfilters < PFS_LINK_FILTERS ? i : (l->next + i) % PFS_LINK_FILTERS);
+    *sid = f->sid;
     *source = f->source;
     return (f->relay);
 }

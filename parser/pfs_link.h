@@ -35,11 +35,17 @@ typedef struct PFS_LINK PFS_LINK;
 extern PFS_LINK *pfs_link_create(void);
 extern void pfs_link_free(PFS_LINK *);
 
-/* Relays that handed a mail back (a content filter), per source. */
-extern void pfs_link_learn(PFS_LINK *, uint32_t source, const char *relay, size_t len);
-extern int pfs_link_known(const PFS_LINK *, uint32_t source, const char *relay, size_t len);
+/*
+ * Relays that handed a mail back (a content filter), per source: keyed by
+ * the source's identity (sid, as messages in flight are); the row of the
+ * per-source table is kept to name the source.
+ */
+extern void pfs_link_learn(PFS_LINK *, uint64_t sid, uint32_t source, const char *relay,
+			           size_t len);
+extern int pfs_link_known(const PFS_LINK *, uint64_t sid, const char *relay, size_t len);
 extern size_t pfs_link_count(const PFS_LINK *);
-extern const char *pfs_link_get(const PFS_LINK *, size_t i, uint32_t *source);
+extern const char *pfs_link_get(const PFS_LINK *, size_t i, uint64_t *sid,
+				        uint32_t *source);
 
 /* The first loopback relay that could not be linked, for one message. */
 extern void pfs_link_note_unlinked(PFS_LINK *, const char *relay, size_t len);

@@ -82,6 +82,27 @@
 #include "pfs_util.h"
 
 /*
+ * An address between "<" and ">" as Postfix logs it. By default
+ * (info_log_address_format = external) a local part that needs it is
+ * quoted, and may then hold ">", "," and spaces: "a>b"@example.com, with
+ * "\"" and "\\" inside the quotes. Postfix before 3.5, or set to the
+ * internal form, writes it unquoted: a ">" is then taken as part of the
+ * address unless a comma, a space or the end of the line follows it, so
+ * that an address never runs into the next field (or into a line glued
+ * on after a crash). ADDR_IN has no capturing group.
+ */
+#define ADDR_IN "(?:(?:[^\">]++|\"(?:[^\"\\\\]++|\\\\.)*+\")*+|(?:[^>]|>(?![,\\s]|$))*)"
+#define ADDR "<" ADDR_IN ">"
+
+/*
+ * Delivery status words: what Postfix's log_adhoc() is given (sent.c,
+ * defer.c, bounce.c with soft_bounce, verify.c for address probes).
+ * Anything else is not a status line.
+ */
+#define STATUS_WORDS "sent|deferred|bounced|SOFTBOUNCE|deliverable|undeliverable|" \
+		"undeliverable-but-not-cached"
+
+/*
  * Every pattern, once. The subject is the text after the syslog tag, with
  * "warning: " and the like, "NOQUEUE: " and "QUEUEID: " removed.
  */
@@ -121,16 +142,17 @@
 		"pass): " \
 		"(header|body|content|end-of-message) .*?(?:: (\\d\\.\\d{1,3}\\.\\d{1,3})(?: .*)?)?$") \
     /* pickup */ \
-    X(PICKUP, "^uid=\\d+ from=<([^>]*)>") \
-    /* qmgr */ \
-    X(QMGR_FROM, "^from=<[^>]*>, size=(\\d+), nrcpt=(\\d+)") \
+    X(PICKUP, "^uid=\\d+ from=<(" ADDR_IN ")>(?:$| orig_id=)") \
+    /* qmgr; numbers are checked by hand (num_field) */ \
+    X(QMGR_FROM, "^from=" ADDR ", size=([^,\\s]*), nrcpt=(\\S*)") \
     X(QMGR_REMOVED, "^removed$") \
-    X(QMGR_EXPIRED, "^from=<[^>]*>, status=expired") \
-    X(QMGR_BENIGN, "^(?:skipped, still being delivered|from=<[^>]*>, status=)") \
-    /* delivery agents */ \
-    X(DELIVERY, "^to=<[^>]*>,(?: orig_to=<[^>]*>,)? relay=([^,]+),(?: conn_use=\\d+,)? " \
-		"delay=([\\d.]+), delays=([\\d.]+)/([\\d.]+)/([\\d.]+)/([\\d.]+), " \
-		"dsn=(\\d)\\.(\\d{1,3}\\.\\d{1,3}), status=(\\S+)") \
+    X(QMGR_EXPIRED, "^from=" ADDR ", status=expired(?=,|$)") \
+    X(QMGR_BENIGN, "^(?:skipped, still being delivered|from=" ADDR ", status=force-expired(?=,|$))") \
+    /* delivery agents; tls= is Postfix 3.11's */ \
+    X(DELIVERY, "^to=" ADDR ",(?: orig_to=" ADDR ",)? relay=([^,]+),(?: conn_use=\\d+,)? " \
+		"delay=([^,\\s]*), delays=([^/,\\s]*)/([^/,\\s]*)/([^/,\\s]*)/([^,\\s]*)," \
+		"(?: tls=[^,\\s]*,)? dsn=(\\d)\\.(\\d{1,3}\\.\\d{1,3}), " \
+		"status=(" STATUS_WORDS ")(?= |$)") \
     X(DELIVERY_BENIGN, "^(?:host \\S+ said: |host \\S+ refused to talk to me|connect to |" \
 		"lost connection with |conversation with |enabling PIX workarounds|" \
 		"setting up TLS connection to|SSL_connect error to|Server certificate|" \
@@ -211,6 +233,7 @@ struct PFS_PARSER {
     size_t  src_hlen;
     size_t  src_ilen;
     size_t  src_row;
+    uint64_t src_sid;
     int     src_valid;
 };
 
@@ -222,6 +245,7 @@ struct line {
     const char *subj;			/* text handed to the patterns */
     size_t  slen;
     size_t  src;			/* source table row */
+    uint64_t sid;			/* source identity (pfs_parser_source_id) */
     int     smtp_client;		/* program is smtp or lmtp */
 };
 
@@ -285,42 +309,68 @@ static int cap(PFS_PARSER *p, enum pat_id id, const char *subj, int n,
     return (1);
 }
 
-/* to_u64 - decimal digits to number, saturating */
+/*
+ * Numbers Postfix writes, and their bounds. A field that is not such a
+ * number (negative, not decimal, too large) is left out: the line still
+ * counts, the field moves nothing, and lines:bad-number counts the line.
+ * Bounds: size= is a queue file's length, and no message_size_limit or
+ * file system in use for a mail queue comes near 2^40 bytes (1 TiB;
+ * Postfix's default limit is 10,240,000 bytes); nrcpt= is an int; a
+ * delay is a difference of two times since 1970, below 2^32 seconds.
+ */
+#define PFS_SIZE_MAX	(UINT64_C(1) << 40)
+#define PFS_NRCPT_MAX	UINT64_C(2147483647)
+#define PFS_DELAY_MAX_S	UINT64_C(4294967295)
 
-static uint64_t to_u64(struct pfs_str s)
+#define DIGIT(c)	((unsigned) ((unsigned char) (c) - '0') < 10)
+
+/* num_field - decimal digits, at most max; 0, or -1 if not such a number */
+
+static int num_field(struct pfs_str s, uint64_t max, uint64_t *out)
 {
     uint64_t v = 0;
     size_t  i;
 
-    for (i = 0; i < s.len && isdigit((unsigned char) s.ptr[i]); i++) {
-	if (v > (UINT64_MAX - 9) / 10)
-	    return (UINT64_MAX);
-	v = v * 10 + (s.ptr[i] - '0');
+    if (s.len == 0)
+	return (-1);
+    for (i = 0; i < s.len; i++) {
+	if (!DIGIT(s.ptr[i]))
+	    return (-1);
+	v = v * 10 + (uint64_t) (s.ptr[i] - '0');
+	if (v > max)
+	    return (-1);
     }
-    return (v);
+    *out = v;
+    return (0);
 }
 
-/* to_ms - "12.34" seconds to milliseconds */
+/* ms_field - "12.34" seconds to milliseconds; 0, or -1 if no such delay */
 
-static uint64_t to_ms(struct pfs_str s)
+static int ms_field(struct pfs_str s, uint64_t *ms)
 {
-    uint64_t ms = 0;
-    size_t  i = 0;
-    int     frac = 0;
+    const char *p = s.ptr;
+    const char *end = s.ptr + s.len;
+    uint64_t secs = 0;
+    uint64_t frac = 0;
+    uint64_t scale = 100;
 
-    for (; i < s.len && isdigit((unsigned char) s.ptr[i]); i++)
-	if (ms < UINT64_MAX / 100)
-	    ms = ms * 10 + (s.ptr[i] - '0');
-    ms *= 1000;
-    if (i < s.len && s.ptr[i] == '.') {
-	int     scale = 100;
-
-	for (i++; i < s.len && isdigit((unsigned char) s.ptr[i]) && scale > 0; i++) {
-	    frac += (s.ptr[i] - '0') * scale;
-	    scale /= 10;
+    if (p == end || !DIGIT(*p))
+	return (-1);
+    for (; p < end && DIGIT(*p); p++)
+	if ((secs = secs * 10 + (uint64_t) (*p - '0')) > PFS_DELAY_MAX_S)
+	    return (-1);
+    if (p < end) {
+	/* A fraction; digits beyond milliseconds are dropped. */
+	if (*p != '.' || ++p == end)
+	    return (-1);
+	for (; p < end; p++, scale /= 10) {
+	    if (!DIGIT(*p))
+		return (-1);
+	    frac += (uint64_t) (*p - '0') * scale;
 	}
     }
-    return (ms + frac);
+    *ms = secs * 1000 + frac;
+    return (0);
 }
 
 /* is_localhost - 127.0.0.0/8 or ::1 */
@@ -461,7 +511,7 @@ static struct pfs_qentry *find_msg(PFS_PARSER *p, const struct line *ln)
 {
     if (ln->qid.len == 0)
 	return (0);
-    return (pfs_qtable_find(p->qt, (uint32_t) ln->src, ln->qid.ptr, ln->qid.len));
+    return (pfs_qtable_find(p->qt, ln->sid, ln->qid.ptr, ln->qid.len));
 }
 
 /*
@@ -500,9 +550,10 @@ static struct pfs_qentry *new_msg(PFS_PARSER *p, const struct line *ln,
 	else if (e->flags & PFS_QF_EXPECTED)
 	    expected = *e;
     }
-    e = pfs_qtable_add(p->qt, (uint32_t) ln->src, ln->qid.ptr, ln->qid.len, &evicted);
+    e = pfs_qtable_add(p->qt, ln->sid, ln->qid.ptr, ln->qid.len, &evicted);
     if (evicted)
 	pfs_scalar_inc(p->stats, PFS_OVERFLOW_QUEUE);
+    e->source = (uint32_t) ln->src;
     e->origin = (uint8_t) origin;
     if (account.len > PFS_ACCOUNT_MAX)
 	account.len = PFS_ACCOUNT_MAX;
@@ -685,7 +736,7 @@ static void client_links(PFS_PARSER *p, const struct line *ln, struct pfs_qentry
 	e->flags |= PFS_QF_LOOPBACK;
     if (rest.len > 0 && pfs_link_orig_queue_id(rest.ptr, rest.len, &oid)
 	&& is_qid(oid.ptr, oid.len)
-	&& (o = pfs_qtable_find(p->qt, (uint32_t) ln->src, oid.ptr, oid.len)) != 0
+	&& (o = pfs_qtable_find(p->qt, ln->sid, oid.ptr, oid.len)) != 0
 	&& o != e)
 	link_copy(p, e, o, 0);
 }
@@ -852,25 +903,31 @@ static int do_qmgr(PFS_PARSER *p, struct line *ln)
     struct pfs_str size, nrcpt;
     struct pfs_qentry *e;
     struct pfs_event ev;
+    uint64_t nbytes = 0, n = 0;
+    int     bad;
 
     if (ln->qid.len == 0)
 	return (0);
     if (match(p, PAT_QMGR_FROM, ln->subj, ln->slen)) {
+	cap(p, PAT_QMGR_FROM, ln->subj, 1, &size);
+	cap(p, PAT_QMGR_FROM, ln->subj, 2, &nrcpt);
+	bad = num_field(size, PFS_SIZE_MAX, &nbytes) < 0;
+	bad |= num_field(nrcpt, PFS_NRCPT_MAX, &n) < 0;
+	if (bad)
+	    pfs_scalar_inc(p->stats, PFS_LINES_BAD_NUMBER);
 	if ((e = find_msg(p, ln)) != 0
 	    && !(e->flags & (PFS_QF_COUNTED | PFS_QF_COPY | PFS_QF_PENDING))) {
-	    cap(p, PAT_QMGR_FROM, ln->subj, 1, &size);
-	    cap(p, PAT_QMGR_FROM, ln->subj, 2, &nrcpt);
 	    if (e->origin == PFS_ORIGIN_SMTP && (e->flags & PFS_QF_LOOPBACK)) {
 		/* Maybe a filter's copy: wait for the hop line to say. */
 		e->flags |= PFS_QF_PENDING;
-		e->size = to_u64(size);
-		e->nrcpt = (uint32_t) to_u64(nrcpt);
+		e->size = nbytes;
+		e->nrcpt = (uint32_t) n;
 		e->line = pfs_scalar_get(p->stats, PFS_LINES);
 		e->when = ln->hdr.time;
 		pfs_qtable_pend(p->qt, e);
 	    } else {
 		e->flags |= PFS_QF_COUNTED;
-		receipt(p, e, &ln->hdr, to_u64(size), (unsigned) to_u64(nrcpt));
+		receipt(p, e, &ln->hdr, nbytes, (unsigned) n);
 	    }
 	}
 	return (1);
@@ -916,53 +973,55 @@ enum hop_kind {
  * hop - is this status=sent line a mail's trip into a content filter? The
  * reply names the copy ("queued as NEWID"), a message of this source that
  * smtpd took from a loopback client, or that XFORWARD linked already; or
- * XFORWARD said the original had a copy come back. Links the copy.
+ * XFORWARD said the original had a copy come back. Links the copy; the
+ * hop's delay (delay_ms) becomes the copy's filter stage.
  */
-static enum hop_kind hop(PFS_PARSER *p, const struct line *ln, struct pfs_str relay)
+static enum hop_kind hop(PFS_PARSER *p, const struct line *ln, struct pfs_str relay,
+			         uint64_t delay_ms)
 {
     struct pfs_str rest = match_end(p, PAT_DELIVERY, ln);
-    struct pfs_str id, delay;
+    struct pfs_str id;
     struct pfs_qentry *o = find_msg(p, ln);
     struct pfs_qentry *c;
     uint32_t src = (uint32_t) ln->src;
+    uint64_t sid = ln->sid;
     int     has_id;
 
     has_id = pfs_link_queued_as(rest.ptr, rest.len, &id) && is_qid(id.ptr, id.len);
-    if (has_id && (c = pfs_qtable_find(p->qt, src, id.ptr, id.len)) != 0 && c != o
+    if (has_id && (c = pfs_qtable_find(p->qt, sid, id.ptr, id.len)) != 0 && c != o
 	&& ((c->flags & PFS_QF_COPY)
 	    || ((c->flags & PFS_QF_LOOPBACK) && c->origin == PFS_ORIGIN_SMTP
 		&& pfs_link_loopback(relay)))) {
 	/* Its wait ended before this line: it was counted as received. */
 	if ((c->flags & (PFS_QF_COPY | PFS_QF_COUNTED)) == PFS_QF_COUNTED)
 	    pfs_scalar_inc(p->stats, PFS_OVERFLOW_LINK);
-	cap(p, PAT_DELIVERY, ln->subj, 2, &delay);
-	link_copy(p, c, o, to_ms(delay));
+	link_copy(p, c, o, delay_ms);
 	if (c->flags & PFS_QF_GONE)
 	    pfs_qtable_remove(p->qt, c);
-	pfs_link_learn(p->link, src, relay.ptr, relay.len);
+	pfs_link_learn(p->link, sid, src, relay.ptr, relay.len);
 	return (HOP_LINKED);
     }
     /* A copy of this original was linked and is gone already (delivered first). */
     if (has_id && o != 0 && (o->flags & PFS_QF_FILTERED)) {
-	pfs_link_learn(p->link, src, relay.ptr, relay.len);
+	pfs_link_learn(p->link, sid, src, relay.ptr, relay.len);
 	return (HOP_LINKED);
     }
-    if (pfs_link_known(p->link, src, relay.ptr, relay.len)) {
+    if (pfs_link_known(p->link, sid, relay.ptr, relay.len)) {
 	if (!has_id)
 	    return (HOP_KEPT);
 	/* A known filter's copy that smtpd logs later (or logged long ago). */
-	if ((c = pfs_qtable_find(p->qt, src, id.ptr, id.len)) == 0) {
+	if ((c = pfs_qtable_find(p->qt, sid, id.ptr, id.len)) == 0) {
 	    int     evicted;
 
-	    c = pfs_qtable_add(p->qt, src, id.ptr, id.len, &evicted);
+	    c = pfs_qtable_add(p->qt, sid, id.ptr, id.len, &evicted);
 	    if (evicted)
 		pfs_scalar_inc(p->stats, PFS_OVERFLOW_QUEUE);
+	    c->source = src;
 	    c->flags = PFS_QF_EXPECTED;
 	} else if ((c->flags & (PFS_QF_COPY | PFS_QF_COUNTED)) == PFS_QF_COUNTED) {
 	    pfs_scalar_inc(p->stats, PFS_OVERFLOW_LINK);
 	}
-	cap(p, PAT_DELIVERY, ln->subj, 2, &delay);
-	link_copy(p, c, o, to_ms(delay));
+	link_copy(p, c, o, delay_ms);
 	return (HOP_LINKED);
     }
     return (HOP_NONE);
@@ -977,17 +1036,28 @@ static int delivery_status(PFS_PARSER *p, struct line *ln)
     enum pfs_status st;
     enum hop_kind hk;
     char    code[PFS_KEY_MAX];
+    uint64_t ms[5] = {0, 0, 0, 0, 0};
     size_t  trow;
     int     dsn_class;
+    int     bad;
     int     i;
 
     if (ln->qid.len == 0 || !match(p, PAT_DELIVERY, ln->subj, ln->slen))
 	return (0);
 
+    /* Delays matter to event consumers; a bad one is counted all the same. */
+    cap(p, PAT_DELIVERY, ln->subj, 2, &delay);
+    bad = ms_field(delay, ms) < 0;
+    for (i = 0; i < 4; i++) {
+	cap(p, PAT_DELIVERY, ln->subj, 3 + i, d + i);
+	bad |= ms_field(d[i], ms + 1 + i) < 0;
+    }
+    if (bad)
+	pfs_scalar_inc(p->stats, PFS_LINES_BAD_NUMBER);
     cap(p, PAT_DELIVERY, ln->subj, 1, &relay);
     cap(p, PAT_DELIVERY, ln->subj, 9, &status);
     /* A hop into a content filter is neither a delivery nor ignored. */
-    if (STR_EQ(status, "sent") && (hk = hop(p, ln, relay)) != HOP_NONE) {
+    if (STR_EQ(status, "sent") && (hk = hop(p, ln, relay, ms[0])) != HOP_NONE) {
 	pfs_scalar_inc(p->stats, hk == HOP_LINKED ? PFS_HOP_LINKED : PFS_HOP_KEPT);
 	return (1);
     }
@@ -1000,7 +1070,7 @@ static int delivery_status(PFS_PARSER *p, struct line *ln)
     transport = ln->hdr.service.len ? ln->hdr.service : ln->hdr.program;
     dsn_class = dclass.ptr[0] - '0';
 
-    if (STR_EQ(status, "deliverable") || STR_EQ(status, "undeliverable")) {
+    if (status.ptr[0] == 'd' ? STR_EQ(status, "deliverable") : status.ptr[0] == 'u') {
 	/* Address verification probe: not a delivery. */
 	pfs_scalar_inc(p->stats, PFS_PROBE);
 	st = PFS_ST_PROBE;
@@ -1043,20 +1113,16 @@ static int delivery_status(PFS_PARSER *p, struct line *ln)
 	    count_dsn(p, (struct pfs_str) {code, dsub.len + 2}, PFS_DC_DELIVERY);
 	}
     }
-    /* Delays and the message matter only to event consumers. */
+    /* The message matters only to event consumers. */
     if (p->event_fn) {
 	memset(&ev, 0, sizeof(ev));
 	ev.type = PFS_EV_DELIVERY;
+	ev.delay_ms = ms[0];
+	memcpy(ev.delays_ms, ms + 1, sizeof(ev.delays_ms));
 	ev.transport = transport;
 	ev.relay = relay;
 	ev.status = st;
 	ev.dsn_class = dsn_class;
-	cap(p, PAT_DELIVERY, ln->subj, 2, &delay);
-	ev.delay_ms = to_ms(delay);
-	for (i = 0; i < 4; i++) {
-	    cap(p, PAT_DELIVERY, ln->subj, 3 + i, d + i);
-	    ev.delays_ms[i] = to_ms(d[i]);
-	}
 	ev.msg = find_msg(p, ln);
 	ev.filter_ms = ev.msg ? ev.msg->hop_ms : 0;
 	emit(p, &ev, ln);
@@ -1348,10 +1414,24 @@ static int severity(const struct pfs_str *t, size_t *skip)
     return (-1);
 }
 
-/* source_row - the per-source row of this line, cached */
+/* pfs_parser_source_id - the identity of a source named by its key */
 
+uint64_t pfs_parser_source_id(const char *key, size_t len)
+{
+    uint64_t h = UINT64_C(14695981039346656037);
+
+    while (len-- > 0)
+	h = (h ^ (unsigned char) *key++) * UINT64_C(1099511628211);
+    return (h);
+}
+
+/*
+ * source_row - the per-source row of this line, cached; *sid is the
+ * source's identity, which messages in flight are keyed by: a source
+ * whose row is "(other)" (the table was full) keeps its own.
+ */
 static size_t source_row(PFS_PARSER *p, const struct pfs_syslog *h,
-			         enum prog prog)
+			         enum prog prog, uint64_t *sid)
 {
     char    key[PFS_KEY_MAX];
     struct pfs_str host = h->host;
@@ -1365,8 +1445,10 @@ static size_t source_row(PFS_PARSER *p, const struct pfs_syslog *h,
     /* Same host and instance as the last line: no key to build. */
     if (p->src_valid && host.len == p->src_hlen && inst.len == p->src_ilen
 	&& memcmp(host.ptr, p->src_host, host.len) == 0
-	&& memcmp(inst.ptr, p->src_inst, inst.len) == 0)
+	&& memcmp(inst.ptr, p->src_inst, inst.len) == 0) {
+	*sid = p->src_sid;
 	return (p->src_row);
+    }
     if (host.len < sizeof(p->src_host) && inst.len < sizeof(p->src_inst)) {
 	memcpy(p->src_host, host.ptr, host.len);
 	memcpy(p->src_inst, inst.ptr, inst.len);
@@ -1385,6 +1467,7 @@ static size_t source_row(PFS_PARSER *p, const struct pfs_syslog *h,
     key[host.len] = '/';
     memcpy(key + host.len + 1, inst.ptr, inst.len);
     len = host.len + 1 + inst.len;
+    *sid = p->src_sid = pfs_parser_source_id(key, len);
     p->src_row = pfs_table_row(p->stats, PFS_TBL_SOURCE, key, len);
     /* A source that found the table full counts in overflow:source per line. */
     if (strcmp(pfs_table_key(p->stats, PFS_TBL_SOURCE, p->src_row), PFS_OTHER_KEY) == 0)
@@ -1392,9 +1475,9 @@ static size_t source_row(PFS_PARSER *p, const struct pfs_syslog *h,
     return (p->src_row);
 }
 
-/* pfs_parser_line - classify one line */
+/* parse_line - classify one line, NUL runs already dealt with */
 
-void    pfs_parser_line(PFS_PARSER *p, const char *line, size_t len, int flags)
+static void parse_line(PFS_PARSER *p, const char *line, size_t len)
 {
     struct line ln;
     struct pfs_str t;
@@ -1404,11 +1487,6 @@ void    pfs_parser_line(PFS_PARSER *p, const char *line, size_t len, int flags)
     int     ok;
 
     pfs_scalar_inc(p->stats, PFS_LINES);
-    if (flags & PFS_LINE_OVERLONG)
-	pfs_scalar_inc(p->stats, PFS_LINES_OVERLONG);
-    if ((flags & PFS_LINE_NUL_CHECKED) ? (flags & PFS_LINE_NUL) != 0
-	: memchr(line, 0, len) != 0)
-	pfs_scalar_inc(p->stats, PFS_LINES_NUL);
     if (pfs_syslog_split(line, len, &ln.hdr) < 0) {
 	pfs_scalar_inc(p->stats, PFS_LINES_UNMATCHED);
 	return;
@@ -1419,7 +1497,7 @@ void    pfs_parser_line(PFS_PARSER *p, const char *line, size_t len, int flags)
 	pfs_scalar_inc(p->stats, PFS_LINES_FOREIGN);
 	return;
     }
-    ln.src = source_row(p, &ln.hdr, prog);
+    ln.src = source_row(p, &ln.hdr, prog, &ln.sid);
     pfs_table_add(p->stats, PFS_TBL_SOURCE, ln.src, PFS_SC_LINES, 1);
     ln.qid.ptr = 0;
     ln.qid.len = 0;
@@ -1497,6 +1575,57 @@ void    pfs_parser_line(PFS_PARSER *p, const char *line, size_t len, int flags)
     }
     if (!ok)
 	pfs_scalar_inc(p->stats, PFS_LINES_UNMATCHED);
+}
+
+/*
+ * nul_line - a line that holds NUL bytes. A crash can leave a cut line
+ * and a run of NULs (space the file system had allocated) with the next
+ * line glued on: where the bytes after a run of NULs start a syslog
+ * header, the line is cut, and each piece is a line of its own (a piece
+ * of NULs only is dropped). NULs inside a line's text stay: the line is
+ * classified with them.
+ */
+static void nul_line(PFS_PARSER *p, const char *line, size_t len)
+{
+    const char *end = line + len;
+    const char *start = line;
+    const char *q = line;
+    const char *nul;
+    const char *after;
+    struct pfs_syslog hdr;
+
+    while (q < end && (nul = memchr(q, 0, (size_t) (end - q))) != 0) {
+	for (after = nul; after < end && *after == 0; after++)
+	     /* void */ ;
+	if (after < end && pfs_syslog_split(after, (size_t) (end - after), &hdr) == 0) {
+	    if (nul > start)
+		parse_line(p, start, (size_t) (nul - start));
+	    start = after;
+	}
+	q = after;
+    }
+    parse_line(p, start, (size_t) (end - start));
+}
+
+/* pfs_parser_line - classify one line */
+
+void    pfs_parser_line(PFS_PARSER *p, const char *line, size_t len, int flags)
+{
+    /* The common line: nothing to note, straight on (a tail call). */
+    if ((flags & (PFS_LINE_OVERLONG | PFS_LINE_NUL_CHECKED | PFS_LINE_NUL))
+	== PFS_LINE_NUL_CHECKED) {
+	parse_line(p, line, len);
+	return;
+    }
+    if (flags & PFS_LINE_OVERLONG)
+	pfs_scalar_inc(p->stats, PFS_LINES_OVERLONG);
+    if ((flags & PFS_LINE_NUL_CHECKED) ? (flags & PFS_LINE_NUL) != 0
+	: memchr(line, 0, len) != 0) {
+	pfs_scalar_inc(p->stats, PFS_LINES_NUL);
+	nul_line(p, line, len);
+	return;
+    }
+    parse_line(p, line, len);
 }
 
 /* copy_list - private copy of a string list */
@@ -1728,16 +1857,18 @@ void    pfs_parser_restore(PFS_PARSER *p)
 
 /* pfs_parser_filter - the i-th filter relay learned, oldest first */
 
-const char *pfs_parser_filter(const PFS_PARSER *p, size_t i, uint32_t *source)
+const char *pfs_parser_filter(const PFS_PARSER *p, size_t i, uint64_t *sid,
+			             uint32_t *source)
 {
-    return (pfs_link_get(p->link, i, source));
+    return (pfs_link_get(p->link, i, sid, source));
 }
 
 /* pfs_parser_add_filter - restore a filter relay */
 
-void    pfs_parser_add_filter(PFS_PARSER *p, uint32_t source, const char *relay)
+void    pfs_parser_add_filter(PFS_PARSER *p, uint64_t sid, uint32_t source,
+			              const char *relay)
 {
-    pfs_link_learn(p->link, source, relay, strlen(relay));
+    pfs_link_learn(p->link, sid, source, relay, strlen(relay));
 }
 
 /* pfs_parser_unlinked_relay - first loopback relay not linked, or NULL */

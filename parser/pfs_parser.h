@@ -90,15 +90,24 @@ extern PFS_QTABLE *pfs_parser_qtable(PFS_PARSER *);
  * that has been quiet); pfs_parser_pending() says how many wait.
  * pfs_parser_restore() puts the waiting messages of a restored table back
  * in line. Filter relays learned, for the state file: pfs_parser_filter()
- * lists them (NULL past the end), pfs_parser_add_filter() restores one.
- * pfs_parser_unlinked_relay() names the first loopback relay whose
- * delivery could not be linked (NULL if none).
+ * lists them with their source's identity and row (NULL past the end),
+ * pfs_parser_add_filter() restores one. pfs_parser_unlinked_relay() names
+ * the first loopback relay whose delivery could not be linked (NULL if
+ * none).
  */
 extern void pfs_parser_flush(PFS_PARSER *);
 extern size_t pfs_parser_pending(const PFS_PARSER *);
 extern void pfs_parser_restore(PFS_PARSER *);
-extern const char *pfs_parser_filter(const PFS_PARSER *, size_t i, uint32_t *source);
-extern void pfs_parser_add_filter(PFS_PARSER *, uint32_t source, const char *relay);
+extern const char *pfs_parser_filter(const PFS_PARSER *, size_t i, uint64_t *sid,
+				             uint32_t *source);
+extern void pfs_parser_add_filter(PFS_PARSER *, uint64_t sid, uint32_t source,
+				          const char *relay);
 extern const char *pfs_parser_unlinked_relay(const PFS_PARSER *);
+
+/*
+ * The identity of a source ("host/syslog_name", the per-source table's
+ * key) that messages in flight are keyed by, whatever row the source got.
+ */
+extern uint64_t pfs_parser_source_id(const char *key, size_t len);
 
 #endif

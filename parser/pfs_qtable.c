@@ -8,9 +8,9 @@
  *
  *	PFS_QTABLE *pfs_qtable_create(cap)
  *
- *	struct pfs_qentry *pfs_qtable_add(qt, source, qid, len, evicted)
+ *	struct pfs_qentry *pfs_qtable_add(qt, sid, qid, len, evicted)
  *
- *	struct pfs_qentry *pfs_qtable_find(qt, source, qid, len)
+ *	struct pfs_qentry *pfs_qtable_find(qt, sid, qid, len)
  *
  *	void	pfs_qtable_remove(qt, entry)
  *
@@ -26,8 +26,11 @@
  *	(smtpd "client=", pickup "uid=") until qmgr logs "removed", so that
  *	recv:* is counted once, when qmgr first takes the message, and never
  *	for a message that cleanup rejected. Entries are keyed by the source
- *	(host and syslog_name) and the queue ID, since two hosts or two
- *	instances may use the same ID.
+ *	(an identity of host and syslog_name, sid) and the queue ID, since
+ *	two hosts or two instances may use the same ID. The identity is not
+ *	the per-source table's row: sources that found that table full
+ *	share its "(other)" row, but never their messages. The entry's
+ *	source field is the caller's (the row, to name the source).
  *
  *	The table never holds more than cap entries. Nodes come from one
  *	array that grows up to cap; a FIFO list in order of insertion
@@ -81,9 +84,9 @@ struct PFS_QTABLE {
 
 /* qhash - FNV-1a of source and ID */
 
-static uint32_t qhash(uint32_t source, const char *qid, size_t len)
+static uint32_t qhash(uint64_t sid, const char *qid, size_t len)
 {
-    uint32_t h = 2166136261u ^ source;
+    uint32_t h = 2166136261u ^ (uint32_t) (sid ^ (sid >> 32));
 
     while (len-- > 0) {
 	h ^= (unsigned char) *qid++;
@@ -132,7 +135,7 @@ size_t  pfs_qtable_count(const PFS_QTABLE *qt)
 
 /* pfs_qtable_find - look up */
 
-struct pfs_qentry *pfs_qtable_find(PFS_QTABLE *qt, uint32_t source,
+struct pfs_qentry *pfs_qtable_find(PFS_QTABLE *qt, uint64_t sid,
 				           const char *qid, size_t len)
 {
     uint32_t h;
@@ -140,11 +143,11 @@ struct pfs_qentry *pfs_qtable_find(PFS_QTABLE *qt, uint32_t source,
 
     if (len > PFS_QID_MAX)
 	len = PFS_QID_MAX;
-    h = qhash(source, qid, len);
+    h = qhash(sid, qid, len);
     for (i = qt->buckets[h & (qt->nbuckets - 1)]; i != NIL; i = qt->nodes[i].hnext) {
 	struct node *n = qt->nodes + i;
 
-	if (n->hash == h && n->e.source == source && n->e.qlen == len
+	if (n->hash == h && n->e.sid == sid && n->e.qlen == len
 	    && memcmp(n->e.qid, qid, len) == 0)
 	    return (&n->e);
     }
@@ -221,9 +224,9 @@ static void grow_buckets(PFS_QTABLE *qt)
     }
 }
 
-/* pfs_qtable_add - insert or reset the entry for (source, qid) */
+/* pfs_qtable_add - insert or reset the entry for (sid, qid) */
 
-struct pfs_qentry *pfs_qtable_add(PFS_QTABLE *qt, uint32_t source,
+struct pfs_qentry *pfs_qtable_add(PFS_QTABLE *qt, uint64_t sid,
 			              const char *qid, size_t len, int *evicted)
 {
     struct pfs_qentry *old;
@@ -234,7 +237,7 @@ struct pfs_qentry *pfs_qtable_add(PFS_QTABLE *qt, uint32_t source,
 	*evicted = 0;
     if (len > PFS_QID_MAX)
 	len = PFS_QID_MAX;
-    if ((old = pfs_qtable_find(qt, source, qid, len)) != 0)
+    if ((old = pfs_qtable_find(qt, sid, qid, len)) != 0)
 	pfs_qtable_remove(qt, old);		/* reused ID: start afresh */
     if (qt->count >= qt->cap) {
 	if (qt->evict_fn)
@@ -268,10 +271,10 @@ struct pfs_qentry *pfs_qtable_add(PFS_QTABLE *qt, uint32_t source,
 	grow_buckets(qt);
     n = qt->nodes + idx;
     memset(&n->e, 0, sizeof(n->e));
-    n->e.source = source;
+    n->e.sid = sid;
     n->e.qlen = (uint8_t) len;
     memcpy(n->e.qid, qid, len);
-    n->hash = qhash(source, qid, len);
+    n->hash = qhash(sid, qid, len);
     n->used = 1;
     n->pending = 0;
     n->hnext = qt->buckets[n->hash & (qt->nbuckets - 1)];

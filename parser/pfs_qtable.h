@@ -36,7 +36,8 @@ enum pfs_origin {
 #define PFS_QF_EXPECTED	(1<<6)		/* a copy named before smtpd logged it */
 
 struct pfs_qentry {
-    uint32_t source;			/* source table row */
+    uint64_t sid;			/* source identity: the key, with qid */
+    uint32_t source;			/* source table row (the caller's) */
     uint8_t qlen;
     uint8_t origin;			/* enum pfs_origin */
     uint8_t flags;			/* PFS_QF_* */
@@ -57,14 +58,14 @@ extern PFS_QTABLE *pfs_qtable_create(size_t cap);
 extern void pfs_qtable_free(PFS_QTABLE *);
 
 /* Find an entry; NULL if absent. */
-extern struct pfs_qentry *pfs_qtable_find(PFS_QTABLE *, uint32_t source,
+extern struct pfs_qentry *pfs_qtable_find(PFS_QTABLE *, uint64_t sid,
 					          const char *qid, size_t len);
 
 /*
  * Add (or reset) an entry. When the table is full, the oldest entry is
  * evicted first and *evicted is set to 1.
  */
-extern struct pfs_qentry *pfs_qtable_add(PFS_QTABLE *, uint32_t source,
+extern struct pfs_qentry *pfs_qtable_add(PFS_QTABLE *, uint64_t sid,
 			            const char *qid, size_t len, int *evicted);
 extern void pfs_qtable_remove(PFS_QTABLE *, struct pfs_qentry *);
 extern size_t pfs_qtable_count(const PFS_QTABLE *);

@@ -115,7 +115,8 @@
     X(HOP_REINJECTED, "hop:reinjected") \
     X(HOP_KEPT, "hop:kept") \
     X(LOOPBACK_UNLINKED, "loopback:unlinked") \
-    X(OVERFLOW_LINK, "overflow:link")
+    X(OVERFLOW_LINK, "overflow:link") \
+    X(LINES_BAD_NUMBER, "lines:bad-number")
 
 enum pfs_scalar {
 #define PFS_X_ENUM(id, name) PFS_##id,

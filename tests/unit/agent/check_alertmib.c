@@ -310,6 +310,7 @@ START_TEST(notifications)
 		     ROOT ".1.15.2.0 = Gauge32: 4|"
 		     ROOT ".1.15.3.0 = Gauge32: 3|");
     ck_assert_int_eq(get(ROOT ".1.11.11.0", ASN_COUNTER), 2);
+    ck_assert_int_eq(get(ROOT ".1.11.12.0", ASN_COUNTER), 0);	/* pfsFutureLines */
 }
 END_TEST
 
@@ -383,8 +384,8 @@ START_TEST(set_refused_and_walk)
     snmp_free_pdu(resp);
     pfs_alertmib_set_cache(am, 0);
     ck_assert_ptr_nonnull(out);
-    /* 1 transport * 15, 11 scalars, 3 accounts * 7, baseline 48, queue 18. */
-    ck_assert_uint_eq(walk(ROOT, out, 1 << 20), 1 * 15 + 11 + 3 * 7 + 48 + 18);
+    /* 1 transport * 15, 12 scalars, 3 accounts * 7, baseline 48, queue 18. */
+    ck_assert_uint_eq(walk(ROOT, out, 1 << 20), 1 * 15 + 12 + 3 * 7 + 48 + 18);
     free(out);
 }
 END_TEST

@@ -1421,6 +1421,137 @@ START_TEST(test_config)
 }
 END_TEST
 
+/*
+ * Issue 12: one message dated 2099 (a sender with a wrong clock on a
+ * loghost) in a day of normal lines. It must not move "today": the
+ * account table and the baseline count today's messages, the limit
+ * callback (the agent's log line) gives the right number, and the saved
+ * state holds no 2099. A state saved by an agent without the check
+ * recovers when loaded.
+ */
+
+/* limit3 - bob@example.org may relay 3 recipients a day */
+
+static void limit3(struct pfs_config *cfg)
+{
+    cfg->account_limit = 3;
+}
+
+START_TEST(test_future_line)
+{
+    struct date base = {2026, 12, 1};
+    struct pfs_account_info ai;
+    struct pfs_baseline_info bi;
+    struct pfs_logtime w;
+    struct rig r, r2;
+    PFS_ACCOUNTS *a;
+    json_t *saved;
+    char   *text;
+    char    err[256];
+    const char *q;
+    int     i;
+
+    /* The agent runs on 2026-12-01 at 18:00 UTC. */
+    test_now = (time_t) DAY_2026_12_01 * 86400 + 18 * 3600;
+    rig_up(&r, limit3);
+    a = hit_accounts = pfs_events_accounts(r.e);
+    pfs_accounts_set_callback(a, on_limit, 0);
+    nhits = 0;
+
+    /* Morning: two messages of bob, one recipient outside each. */
+    for (i = 0; i < 2; i++) {
+	q = msg_smtpd(&r, stamp(base, 0, 9, 0, i), "bob@example.org", 1);
+	out_sent(&r, stamp(base, 0, 9, 0, i), q, i);
+	removed(&r, stamp(base, 0, 9, 0, i), q);
+    }
+    /* A message of bob that qmgr logs dated 2099, relayed in 2099 too. */
+    q = next_qid(&r);
+    put(&r, "%s mx1 postfix/smtpd[2101]: %s: client=unknown[203.0.113.9], "
+	"sasl_method=PLAIN, sasl_username=bob@example.org", stamp(base, 0, 10, 0, 0), q);
+    put(&r, "2099-12-31T23:00:00+00:00 mx1 postfix/qmgr[1101]: %s: from=<bob@example.org>, "
+	"size=2188, nrcpt=1 (queue active)", q);
+    put(&r, "2099-12-31T23:00:01+00:00 mx1 postfix/smtp[2103]: %s: to=<user9@example.net>, "
+	"relay=mx.example.net[198.51.100.7]:25, delay=0.52, delays=0.01/0.01/0.2/0.3, "
+	"dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 4XYZ9)", q);
+    /* Afternoon: three more messages of bob; the fourth recipient is over 3. */
+    for (i = 0; i < 3; i++) {
+	q = msg_smtpd(&r, stamp(base, 0, 14, 0, i), "bob@example.org", 1);
+	out_sent(&r, stamp(base, 0, 14, 0, i), q, 10 + i);
+	removed(&r, stamp(base, 0, 14, 0, i), q);
+    }
+
+    ck_assert_uint_eq(pfs_events_future(r.e), 2);
+    ck_assert_int_eq(pfs_accounts_today(a), DAY_2026_12_01);
+    ck_assert_int_eq(pfs_accounts_lookup(a, "bob@example.org", 15, &ai), 0);
+    ck_assert_uint_eq(ai.received, 5);
+    ck_assert_uint_eq(ai.msgs_out, 5);
+    ck_assert_uint_eq(ai.rcpts_out, 5);
+    ck_assert_int_eq(ai.exceeded, 1);
+    ck_assert_int_eq(ai.last_seen, (int64_t) DAY_2026_12_01 * 86400 + 14 * 3600 + 2);
+    ck_assert_int_eq(nhits, 1);
+    ck_assert_str_eq(hits[0].name, "bob@example.org");
+    ck_assert_uint_eq(hits[0].count, 4);
+    ck_assert_int_eq(hits[0].day, DAY_2026_12_01);
+    ck_assert_int_eq(pfs_baseline_today(pfs_events_baseline(r.e)), DAY_2026_12_01);
+    pfs_baseline_info(pfs_events_baseline(r.e), PFS_BL_RECEIVED, &bi);
+    ck_assert_uint_eq(bi.today, 5);
+    pfs_baseline_info(pfs_events_baseline(r.e), PFS_BL_RELAYED, &bi);
+    ck_assert_uint_eq(bi.today, 5);
+    saved = pfs_events_save(r.e);
+    text = json_dumps(saved, JSON_COMPACT);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(strstr(text, "2099") == 0, "saved: %.300s", text);
+    free(text);
+    json_decref(saved);
+
+    /*
+     * A state that an agent without the check saved: every module moved
+     * to 2099-12-31 by a line of that day.
+     */
+    w.day = 47481;				/* 2099-12-31 */
+    w.sec = 23 * 3600;
+    w.epoch = w.day * 86400 + w.sec;
+    pfs_baseline_add(pfs_events_baseline(r.e), PFS_BL_RECEIVED, &w);
+    pfs_accounts_received(a, "bob@example.org", 15, &w);
+    pfs_filterhealth_add(pfs_events_filterhealth(r.e), PFS_FHV_SPAM, &w);
+    saved = pfs_events_save(r.e);
+    text = json_dumps(saved, JSON_COMPACT);
+    ck_assert_ptr_nonnull(strstr(text, "2099-12-31"));
+    free(text);
+    ck_assert_int_eq(pfs_events_check(saved, err, sizeof(err)), 0);
+
+    /* Loaded the next morning: the future is gone, today counts again. */
+    test_now += 16 * 3600;
+    rig_up(&r2, limit3);
+    pfs_events_load(r2.e, saved);
+    a = hit_accounts = pfs_events_accounts(r2.e);
+    pfs_accounts_set_callback(a, on_limit, 0);
+    nhits = 0;
+    ck_assert_int_eq(pfs_baseline_today(pfs_events_baseline(r2.e)), INT64_MIN);
+    ck_assert_int_eq(pfs_accounts_today(a), INT64_MIN);
+    for (i = 0; i < 4; i++) {
+	q = msg_smtpd(&r2, stamp(base, 1, 8, 0, i), "bob@example.org", 1);
+	out_sent(&r2, stamp(base, 1, 8, 0, i), q, i);
+	removed(&r2, stamp(base, 1, 8, 0, i), q);
+    }
+    ck_assert_int_eq(pfs_accounts_today(a), DAY_2026_12_01 + 1);
+    ck_assert_int_eq(pfs_accounts_lookup(a, "bob@example.org", 15, &ai), 0);
+    ck_assert_uint_eq(ai.received, 4);
+    ck_assert_uint_eq(ai.rcpts_out, 4);
+    ck_assert_int_eq(nhits, 1);
+    ck_assert_uint_eq(hits[0].count, 4);
+    pfs_baseline_info(pfs_events_baseline(r2.e), PFS_BL_RECEIVED, &bi);
+    ck_assert_uint_eq(bi.today, 4);
+    saved = (json_decref(saved), pfs_events_save(r2.e));
+    text = json_dumps(saved, JSON_COMPACT);
+    ck_assert_msg(strstr(text, "2099") == 0, "saved: %.300s", text);
+    free(text);
+    json_decref(saved);
+    rig_down(&r);
+    rig_down(&r2);
+}
+END_TEST
+
 /* alerts_suite - every test above */
 
 static Suite *alerts_suite(void)
@@ -1443,6 +1574,7 @@ static Suite *alerts_suite(void)
     tcase_add_test(tc, test_state_roundtrip);
     tcase_add_test(tc, test_state_file);
     tcase_add_test(tc, test_config);
+    tcase_add_test(tc, test_future_line);
     suite_add_tcase(s, tc);
     return (s);
 }

@@ -47,6 +47,7 @@ struct rig {
     int     from_start;
     int     flags;
     unsigned throttle_ms;		/* 0 unless a test wants it */
+    size_t  source_cap;			/* max_sources; 0: the default */
     PFS_STATS *st;
     PFS_PARSER *p;
     PFS_FOLLOW *fw;
@@ -136,6 +137,8 @@ static enum pfs_state_result rig_up(struct rig *r, int load)
     char    err[512];
 
     memset(&opts, 0, sizeof(opts));
+    if (r->source_cap)
+	caps[PFS_TBL_SOURCE] = r->source_cap;
     r->st = pfs_stats_create(caps);
     r->p = pfs_parser_create(r->st, &opts, err, sizeof(err));
     ck_assert_msg(r->p != 0, "parser: %s", err);
@@ -770,6 +773,44 @@ START_TEST(test_queue_saved)
 }
 END_TEST
 
+/*
+ * Issue 12: messages in flight of sources beyond max_sources share the
+ * "(other)" row but not their identity, across a restart too.
+ */
+START_TEST(test_queue_saved_over_cap)
+{
+    static const char *const names[] = {"mail.log"};
+    static const char before[] =
+    "Nov 22 10:00:00 mx1 postfix/smtpd[1200]: 3F2A41C0E5: client=a.example.org[192.0.2.10]\n"
+    "Nov 22 10:00:00 mx2 postfix/smtpd[1200]: 3F2A41C0E5: client=b.example.org[192.0.2.11]\n"
+    "Nov 22 10:00:00 mx3 postfix/smtpd[1200]: 3F2A41C0E5: client=c.example.org[192.0.2.12]\n";
+    static const char after[] =
+    "Nov 22 10:00:01 mx3 postfix/qmgr[1100]: 3F2A41C0E5: from=<c@example.org>, size=300, nrcpt=1 (queue active)\n"
+    "Nov 22 10:00:01 mx2 postfix/qmgr[1100]: 3F2A41C0E5: from=<b@example.org>, size=200, nrcpt=1 (queue active)\n"
+    "Nov 22 10:00:01 mx1 postfix/qmgr[1100]: 3F2A41C0E5: from=<a@example.org>, size=100, nrcpt=1 (queue active)\n";
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    r.source_cap = 2;				/* mx1, then (other) */
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put(r.paths[0], before, strlen(before));
+    pfs_follow_event(r.fw);
+    ck_assert_uint_eq(pfs_qtable_count(pfs_parser_qtable(r.p)), 3);
+    rig_save(&r);
+    rig_down(&r);
+    put(r.paths[0], after, strlen(after));
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_assert_uint_eq(pfs_qtable_count(pfs_parser_qtable(r.p)), 3);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "recv:smtp", 3);
+    ck_counter(&r, "bytes:recv", 600);
+    ck_counter(&r, "source:mx1/postfix:recv", 1);
+    ck_counter(&r, "source:(other):recv", 2);
+    rig_teardown(&r);
+}
+END_TEST
+
 /* A missing, corrupt or foreign state file: fresh start, file kept aside. */
 
 START_TEST(test_state_bad)
@@ -1203,6 +1244,7 @@ static Suite *follow_suite(void)
     tcase_add_test(tc, test_restart_exact);
     tcase_add_test(tc, test_queue_saved);
     tcase_add_test(tc, test_filter_saved);
+    tcase_add_test(tc, test_queue_saved_over_cap);
     tcase_add_test(tc, test_state_bad);
     tcase_add_test(tc, test_compressed_ignored);
     tcase_add_test(tc, test_inode_reuse);
