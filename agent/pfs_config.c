@@ -107,7 +107,7 @@ static const struct token tokens[] = {
     {"baseline_days", T_UINT, OFF(baseline_days), 2, 31, "N",
     "days in the traffic baseline (default 15)"},
     {"baseline_sigma", T_UINT, OFF(baseline_sigma), 1, 100, "K",
-    "deviations that make a traffic anomaly (default 2)"},
+    "deviations that make a traffic anomaly (default 3)"},
     {"baseline_min_days", T_UINT, OFF(baseline_min_days), 2, 31, "N",
     "complete days needed before anomalies are reported (default 7)"},
     {"baseline_hourly", T_BOOL, OFF(baseline_hourly), 0, 1, "yes|no",
@@ -185,7 +185,7 @@ void    pfs_config_init(struct pfs_config *cfg)
     cfg->account_cap = 10000;
     cfg->account_limit = 100;
     cfg->baseline_days = 15;
-    cfg->baseline_sigma = 2;
+    cfg->baseline_sigma = 3;
     cfg->baseline_min_days = 7;
     cfg->baseline_hourly = 1;
     cfg->filter_high[0] = cfg->filter_high[1] = 100;

@@ -134,6 +134,7 @@ struct daemon {
     int     save_failing;		/* a save failed; logged once */
     int     saved_once;			/* saved_changes is valid */
     uint64_t saved_changes;		/* pfs_follow_changes() at the last save */
+    uint64_t saved_notes;		/* notifications pushed and sent, then */
     int     pidfd;
     char   *pidfile;
 };
@@ -232,6 +233,14 @@ static time_t files_last_line(void *ctx)
     return (pfs_follow_last_line(((struct daemon *) ctx)->follow));
 }
 
+/* notes_mark - moves whenever a notification is queued or taken */
+
+static uint64_t notes_mark(const struct daemon *d)
+{
+    return (pfs_notify_pushed(pfs_events_notify(d->events))
+	    + (d->am ? pfs_alertmib_sent(d->am) : 0));
+}
+
 /* save_state - write the state file; complain once per failure streak */
 
 static void save_state(struct daemon *d, int force)
@@ -239,9 +248,11 @@ static void save_state(struct daemon *d, int force)
     char    err[1024];
     uint64_t changes = pfs_follow_changes(d->follow)
     + (d->journal ? pfs_journal_changes(d->journal) : 0);
+    uint64_t notes = notes_mark(d);
 
-    /* Nothing read since the last save: the file would be the same. */
-    if (!force && d->saved_once && !d->save_failing && changes == d->saved_changes)
+    /* Nothing read or notified since the last save: the file would be the same. */
+    if (!force && d->saved_once && !d->save_failing && changes == d->saved_changes
+	&& notes == d->saved_notes)
 	return;
     if (pfs_state_save_cursor(d->state_path, d->st, d->parser, d->follow,
 			      d->journal ? pfs_journal_cursor(d->journal) : 0,
@@ -256,6 +267,19 @@ static void save_state(struct daemon *d, int force)
     d->save_failing = 0;
     d->saved_once = 1;
     d->saved_changes = changes;
+    d->saved_notes = notes;
+}
+
+/* notes_saved - after snmpd took notifications, save at once */
+
+static void notes_saved(struct daemon *d)
+{
+    /*
+     * A notification taken and not yet saved as taken would be raised
+     * again if the agent were killed now and read those lines again.
+     */
+    if (d->saved_once && !d->save_failing && notes_mark(d) != d->saved_notes)
+	save_state(d, 0);
 }
 
 /* on_follow_fd - inotify says something changed */
@@ -291,6 +315,7 @@ static void on_poll(unsigned reg, void *ctx)
     if (d->journal)
 	pfs_journal_poll(d->journal);
     pfs_agentx_sync(d->ax);
+    pfs_alertmib_flush(d->am);
 }
 
 /* on_queue_fd - postqueue's output is readable */
@@ -753,6 +778,7 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
 	    got_hup = 0;
 	    reload(&d);
 	}
+	notes_saved(&d);
     }
 
     log_info("shutting down");

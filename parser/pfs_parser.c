@@ -100,9 +100,9 @@
 		"pass): " \
 		"(header|body|content|end-of-message) .*?(?:: (\\d\\.\\d{1,3}\\.\\d{1,3})(?: .*)?)?$") \
     /* pickup */ \
-    X(PICKUP, "^uid=\\d+ from=<([^>]*)>") \
+    X(PICKUP, "^uid=\\d+ from=<[^>]*>") \
     /* qmgr */ \
-    X(QMGR_FROM, "^from=<[^>]*>, size=(\\d+), nrcpt=(\\d+)") \
+    X(QMGR_FROM, "^from=<([^>]*)>, size=(\\d+), nrcpt=(\\d+)") \
     X(QMGR_REMOVED, "^removed$") \
     X(QMGR_EXPIRED, "^from=<[^>]*>, status=expired") \
     X(QMGR_BENIGN, "^(?:skipped, still being delivered|from=<[^>]*>, status=)") \
@@ -388,14 +388,14 @@ static void forget_msg(PFS_PARSER *p, const struct line *ln)
 
 /* new_msg - remember a message announced by smtpd or pickup */
 
-static void new_msg(PFS_PARSER *p, const struct line *ln, enum pfs_origin origin,
-		            struct pfs_str account)
+static struct pfs_qentry *new_msg(PFS_PARSER *p, const struct line *ln,
+			                  enum pfs_origin origin, struct pfs_str account)
 {
     struct pfs_qentry *e;
     int     evicted;
 
     if (ln->qid.len == 0)
-	return;
+	return (0);
     e = pfs_qtable_add(p->qt, (uint32_t) ln->src, ln->qid.ptr, ln->qid.len, &evicted);
     if (evicted)
 	pfs_scalar_inc(p->stats, PFS_OVERFLOW_QUEUE);
@@ -404,6 +404,22 @@ static void new_msg(PFS_PARSER *p, const struct line *ln, enum pfs_origin origin
 	account.len = PFS_ACCOUNT_MAX;
     memcpy(e->account, account.ptr, account.len);
     e->account[account.len] = 0;
+    return (e);
+}
+
+/* client_addr - the address in "name[addr]" or "name[addr]:port", or empty */
+
+static struct pfs_str client_addr(struct pfs_str client)
+{
+    const char *lb = memchr(client.ptr, '[', client.len);
+    const char *rb;
+    struct pfs_str addr = {client.ptr, 0};
+
+    if (lb != 0 && (rb = memchr(lb, ']', client.ptr + client.len - lb)) != 0) {
+	addr.ptr = lb + 1;
+	addr.len = (size_t) (rb - (lb + 1));
+    }
+    return (addr);
 }
 
 /* reject_reason - classify reject text into a reason scalar */
@@ -523,6 +539,7 @@ static int do_action(PFS_PARSER *p, struct line *ln, int postscreen)
 static int do_smtpd(PFS_PARSER *p, struct line *ln)
 {
     struct pfs_str client, user, stage;
+    struct pfs_qentry *e;
 
     /* "NOQUEUE: client=" with a before-queue filter: nothing to follow. */
     if (match(p, PAT_SMTPD_CLIENT, ln->subj, ln->slen)) {
@@ -533,9 +550,14 @@ static int do_smtpd(PFS_PARSER *p, struct line *ln)
 	    forget_msg(p, ln);
 	    return (1);
 	}
-	if (user.len > 0)
+	if (user.len > 0) {
 	    pfs_scalar_inc(p->stats, PFS_SASL_AUTH);
-	new_msg(p, ln, PFS_ORIGIN_SMTP, user);
+	    new_msg(p, ln, PFS_ORIGIN_SMTP, user);
+	} else if ((e = new_msg(p, ln, PFS_ORIGIN_SMTP, client_addr(client))) != 0
+		   && e->account[0]) {
+	    /* No login: the client's address, an account only if configured. */
+	    e->flags |= PFS_QF_CLIENT;
+	}
 	return (1);
     }
     if (match(p, PAT_SMTPD_CONNECT, ln->subj, ln->slen)) {
@@ -659,11 +681,15 @@ static int do_cleanup(PFS_PARSER *p, struct line *ln)
 
 static int do_pickup(PFS_PARSER *p, struct line *ln)
 {
-    struct pfs_str sender;
+    struct pfs_str uid;
 
     if (ln->qid.len > 0 && match(p, PAT_PICKUP, ln->subj, ln->slen)) {
-	cap(p, PAT_PICKUP, ln->subj, 1, &sender);
-	new_msg(p, ln, PFS_ORIGIN_LOCAL, sender);
+	/* The account is the submitting user: "uid=33", as pickup logs it. */
+	const char *sp = memchr(ln->subj, ' ', ln->slen);
+
+	uid.ptr = ln->subj;
+	uid.len = sp ? (size_t) (sp - ln->subj) : ln->slen;
+	new_msg(p, ln, PFS_ORIGIN_LOCAL, uid);
 	return (1);
     }
     return (0);
@@ -675,7 +701,7 @@ static int delivery_status(PFS_PARSER *, struct line *);
 
 static int do_qmgr(PFS_PARSER *p, struct line *ln)
 {
-    struct pfs_str size, nrcpt;
+    struct pfs_str sender, size, nrcpt;
     struct pfs_qentry *e;
     struct pfs_event ev;
 
@@ -683,8 +709,9 @@ static int do_qmgr(PFS_PARSER *p, struct line *ln)
 	return (0);
     if (match(p, PAT_QMGR_FROM, ln->subj, ln->slen)) {
 	if ((e = find_msg(p, ln)) != 0 && !(e->flags & PFS_QF_COUNTED)) {
-	    cap(p, PAT_QMGR_FROM, ln->subj, 1, &size);
-	    cap(p, PAT_QMGR_FROM, ln->subj, 2, &nrcpt);
+	    cap(p, PAT_QMGR_FROM, ln->subj, 1, &sender);
+	    cap(p, PAT_QMGR_FROM, ln->subj, 2, &size);
+	    cap(p, PAT_QMGR_FROM, ln->subj, 3, &nrcpt);
 	    e->flags |= PFS_QF_COUNTED;
 	    pfs_scalar_inc(p->stats, PFS_RECV);
 	    pfs_scalar_inc(p->stats, e->origin == PFS_ORIGIN_LOCAL ?
@@ -694,6 +721,7 @@ static int do_qmgr(PFS_PARSER *p, struct line *ln)
 	    memset(&ev, 0, sizeof(ev));
 	    ev.type = PFS_EV_RECEIVED;
 	    ev.msg = e;
+	    ev.sender = sender;
 	    ev.size = to_u64(size);
 	    ev.nrcpt = (unsigned) to_u64(nrcpt);
 	    emit(p, &ev, ln);

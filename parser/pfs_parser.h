@@ -65,6 +65,7 @@ struct pfs_event {
     int     dsn_class;			/* 2, 4, 5; 0 if none */
     uint64_t delay_ms;			/* DELIVERY: delay= */
     uint64_t delays_ms[4];		/* DELIVERY: delays=a/b/c/d */
+    struct pfs_str sender;		/* RECEIVED: the envelope sender */
     uint64_t size;			/* RECEIVED */
     unsigned nrcpt;			/* RECEIVED */
     enum pfs_verdict verdict;		/* VERDICT */

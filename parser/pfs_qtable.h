@@ -25,6 +25,7 @@ enum pfs_origin {
 };
 
 #define PFS_QF_COUNTED	(1<<0)		/* recv:* already counted */
+#define PFS_QF_CLIENT	(1<<1)		/* account is the smtpd client's address */
 
 struct pfs_qentry {
     uint32_t source;			/* source table row */
@@ -32,7 +33,7 @@ struct pfs_qentry {
     uint8_t origin;			/* enum pfs_origin */
     uint8_t flags;			/* PFS_QF_* */
     char    qid[PFS_QID_MAX + 1];
-    char    account[PFS_ACCOUNT_MAX + 1];	/* SASL user or local sender */
+    char    account[PFS_ACCOUNT_MAX + 1];	/* SASL user, "uid=N", or address */
 };
 
 typedef struct PFS_QTABLE PFS_QTABLE;
