@@ -31,11 +31,17 @@
  *
  *	The alert modules (pfs_events(3)) get every parser event; their
  *	state is saved with the counters, and pfs_alertmib(3) serves them
- *	and sends their notifications. With queue_monitor, pfs_queue(3)
+ *	and sends their notifications, which wait in a queue (saved with
+ *	the state) until snmpd has taken them. The state is saved at once
+ *	when snmpd took some, so that a kill -9 cannot make the agent
+ *	raise them again from lines it reads a second time. With queue_monitor, pfs_queue(3)
  *	reads the queue in the background: a 1-second alarm starts a
  *	postqueue -j when due, and its pipe is registered with the loop
  *	while a read runs (SIGCHLD keeps its default disposition, so the
- *	child can be reaped). With journal yes, pfs_journal(3) reads
+ *	child can be reaped). After each read, its queue thresholds are
+ *	checked (pfs_events_queue_read()), and a read that fails is logged
+ *	once, as is the first good read after it. With journal yes,
+ *	pfs_journal(3) reads
  *	Postfix's journal entries beside (or instead of) the log files: its
  *	descriptor is on the loop, the follower's poll timer polls it too,
  *	and its cursor is saved in the state file (pfs_state_save_cursor()).
@@ -50,8 +56,8 @@
  *	SIGHUP reopens the log (syslog) and the followed files and reloads
  *	the configuration file. A file that does not load is reported and
  *	the running configuration stays. Of a new configuration, the save
- *	interval and the account limits (account_limit, account_limits)
- *	apply at once and the ping interval at the next
+ *	interval and the account limits (account_limit, account_limits,
+ *	account_limit_unit) apply at once and the ping interval at the next
  *	connection to snmpd; a change to anything else (log files, socket,
  *	ignore lists, table caps, state file, ...) is reported as needing a
  *	restart. SIGTERM and SIGINT save the state and exit with status 0.
@@ -132,6 +138,7 @@ struct daemon {
     unsigned save_alarm;
     unsigned queue_alarm;
     int     save_failing;		/* a save failed; logged once */
+    int     queue_failing;		/* postqueue failed; logged once */
     int     saved_once;			/* saved_changes is valid */
     uint64_t saved_changes;		/* pfs_follow_changes() at the last save */
     uint64_t saved_notes;		/* notifications pushed and sent, then */
@@ -343,6 +350,24 @@ static void queue_closing(int fd, void *ctx)
     unregister_readfd(fd);
 }
 
+/* queue_done - a read of the queue finished: log a change, check thresholds */
+
+static void queue_done(PFS_QUEUE *q, void *ctx)
+{
+    struct daemon *d = ctx;
+    const char *text;
+
+    if (pfs_queue_last_read(q, &text) == PFS_QS_OK) {
+	if (d->queue_failing)
+	    log_info("the queue can be read again");
+	d->queue_failing = 0;
+    } else if (!d->queue_failing) {
+	log_warnx("cannot read the queue: %s", text);
+	d->queue_failing = 1;
+    }
+    pfs_events_queue_read(d->events, q, time((time_t *) 0));
+}
+
 /* on_queue_tick - start a queue read when due, end one that hangs */
 
 static void on_queue_tick(unsigned reg, void *ctx)
@@ -362,6 +387,8 @@ static void set_account_limits(struct daemon *d, const struct pfs_config *cfg)
 				      (const char *const *) cfg->account_limits.v,
 					    cfg->account_limits.n, &bad) > 0)
 	log_warnx("account_limits: bad entry \"%.100s\"", bad);
+    if (a != 0)
+	pfs_accounts_set_unit(a, (enum pfs_limit_unit) cfg->account_limit_unit);
 }
 
 /* on_save - the save timer */
@@ -471,10 +498,15 @@ static void reload(struct daemon *d)
     NOTE(!same_str(nc.pidfile, oc->pidfile), "pidfile");
     NOTE(nc.accounts != oc->accounts || nc.account_cap != oc->account_cap,
 	 "account_tracking/max_accounts");
+    NOTE(!same_list(&nc.account_clients, &oc->account_clients), "account_clients");
+    NOTE(nc.notify_queue != oc->notify_queue, "notify_queue");
+    NOTE(memcmp(&nc.queue_alert, &oc->queue_alert, sizeof(nc.queue_alert)) != 0,
+	 "queue_alert_*");
     NOTE(!same_list(&nc.inside_transports, &oc->inside_transports), "inside_transport");
     NOTE(nc.baseline_days != oc->baseline_days || nc.baseline_sigma != oc->baseline_sigma
 	 || nc.baseline_min_days != oc->baseline_min_days
-	 || nc.baseline_hourly != oc->baseline_hourly, "baseline_*");
+	 || nc.baseline_hourly != oc->baseline_hourly
+	 || nc.baseline_hourly_min != oc->baseline_hourly_min, "baseline_*");
     NOTE(memcmp(nc.filter_low, oc->filter_low, sizeof(nc.filter_low)) != 0
 	 || memcmp(nc.filter_high, oc->filter_high, sizeof(nc.filter_high)) != 0
 	 || nc.filter_min_scanned != oc->filter_min_scanned, "filter_*");
@@ -713,6 +745,7 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
 	pfs_config_queue_opts(&d.cfg, &qo);
 	d.queue = pfs_queue_create(&qo);
 	pfs_queue_set_fd_callbacks(d.queue, queue_opened, queue_closing, &d);
+	pfs_queue_set_done_callback(d.queue, queue_done, &d);
     }
     d.follow = pfs_follow_create(d.parser, d.cfg.logfiles.v, d.cfg.logfiles.n,
 				 d.cfg.poll_interval, d.cfg.from_start);

@@ -24,6 +24,8 @@
  *
  *	PFS_NOTIFY *pfs_events_notify(events)
  *
+ *	void	pfs_events_queue_read(events, queue, now)
+ *
  *	int	pfs_events_outside(events, event)
  *
  *	json_t	*pfs_events_save(events)
@@ -84,11 +86,14 @@
  *	an account over its limit, a traffic anomaly and a filter share
  *	crossing a threshold each become a struct pfs_note on the queue
  *	that pfs_events_notify() returns (pfs_notify(3)), with the day (and
- *	hour) it is about. The agent takes them from there.
+ *	hour) it is about. The agent takes them from there. The queue
+ *	thresholds (pfs_queuealert(3)) live here too, so that their state
+ *	is saved with the rest: pfs_events_queue_read() checks them after
+ *	each read of the mail queue.
  *
  *	pfs_events_save() returns one JSON object with a member per module
- *	("delays", "accounts", "baseline", "filter") and the notifications
- *	still queued ("notify") for the saved state;
+ *	("delays", "accounts", "baseline", "filter", "queue_alerts") and
+ *	the notifications still queued ("notify") for the saved state;
  *	pfs_events_check() validates every member present, and
  *	pfs_events_load() restores the members of the modules that exist.
  *	pfs_events_save_ctx() and pfs_events_load_ctx() are the same with
@@ -120,6 +125,7 @@ struct PFS_EVENTS {
     PFS_BASELINE *baseline;
     PFS_FILTERHEALTH *fh;
     PFS_NOTIFY *notify;
+    PFS_QUEUEALERT *qalert;
     PFS_NETLIST *clients;		/* account_clients, or NULL */
     char  **inside;
     size_t  ninside;
@@ -219,6 +225,7 @@ PFS_EVENTS *pfs_events_create(const struct pfs_events_opts *o)
     pfs_baseline_set_callback(e->baseline, note_anomaly, e);
     e->fh = pfs_filterhealth_create(&o->filter);
     pfs_filterhealth_set_callback(e->fh, note_filter, e);
+    e->qalert = pfs_queuealert_create(o->queue_alert, e->notify);
     if (o->inside_n > 0) {
 	e->inside = pfs_calloc(o->inside_n, sizeof(*e->inside));
 	for (i = 0; i < o->inside_n; i++)
@@ -240,6 +247,7 @@ void    pfs_events_free(PFS_EVENTS *e)
     pfs_accounts_free(e->accounts);
     pfs_baseline_free(e->baseline);
     pfs_filterhealth_free(e->fh);
+    pfs_queuealert_free(e->qalert);
     pfs_notify_free(e->notify);
     pfs_netlist_free(e->clients);
     for (i = 0; i < e->ninside; i++)
@@ -300,6 +308,20 @@ PFS_FILTERHEALTH *pfs_events_filterhealth(PFS_EVENTS *e)
 PFS_NOTIFY *pfs_events_notify(PFS_EVENTS *e)
 {
     return (e->notify);
+}
+
+/* pfs_events_queue_read - a read of the queue finished */
+
+void    pfs_events_queue_read(PFS_EVENTS *e, const PFS_QUEUE *q, time_t now)
+{
+    pfs_queuealert_check(e->qalert, q, now);
+}
+
+/* pfs_events_queuealert - the queue thresholds */
+
+PFS_QUEUEALERT *pfs_events_queuealert(PFS_EVENTS *e)
+{
+    return (e->qalert);
 }
 
 /* account_of - the account of a message, or NULL */
@@ -454,6 +476,7 @@ json_t *pfs_events_save(const PFS_EVENTS *e)
 	    && json_object_set_new(o, "accounts", pfs_accounts_save(e->accounts)) < 0)
 	|| json_object_set_new(o, "baseline", pfs_baseline_save(e->baseline)) < 0
 	|| json_object_set_new(o, "filter", pfs_filterhealth_save(e->fh)) < 0
+	|| json_object_set_new(o, "queue_alerts", pfs_queuealert_save(e->qalert)) < 0
 	|| json_object_set_new(o, "notify", pfs_notify_save(e->notify)) < 0)
 	fatalx("out of memory saving the alert state");
     return (o);
@@ -476,6 +499,8 @@ int     pfs_events_check(const json_t *o, char *err, size_t errlen)
 	    && pfs_baseline_check(v, err, errlen) < 0)
 	|| ((v = json_object_get(o, "filter")) != 0
 	    && pfs_filterhealth_check(v, err, errlen) < 0)
+	|| ((v = json_object_get(o, "queue_alerts")) != 0
+	    && pfs_queuealert_check_json(v, err, errlen) < 0)
 	|| ((v = json_object_get(o, "notify")) != 0
 	    && pfs_notify_check(v, err, errlen) < 0))
 	return (-1);
@@ -496,6 +521,8 @@ void    pfs_events_load(PFS_EVENTS *e, const json_t *o)
 	pfs_baseline_load(e->baseline, v);
     if ((v = json_object_get(o, "filter")) != 0)
 	pfs_filterhealth_load(e->fh, v);
+    if ((v = json_object_get(o, "queue_alerts")) != 0)
+	pfs_queuealert_load(e->qalert, v);
     if ((v = json_object_get(o, "notify")) != 0)
 	pfs_notify_load(e->notify, v);
 }

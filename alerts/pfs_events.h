@@ -23,6 +23,8 @@
 #include "pfs_filterhealth.h"
 #include "pfs_notify.h"
 #include "pfs_parser.h"
+#include "pfs_queue.h"
+#include "pfs_queuealert.h"
 
 typedef struct PFS_EVENTS PFS_EVENTS;
 
@@ -42,6 +44,7 @@ struct pfs_events_opts {
     size_t  inside_n;
     struct pfs_baseline_opts baseline;
     struct pfs_fh_opts filter;
+    const struct pfs_qa_opts *queue_alert;	/* NULL: pfs_qa_defaults() */
 };
 
 #define PFS_EVENTS_MAX_CONSUMERS	8
@@ -66,6 +69,10 @@ extern PFS_FILTERHEALTH *pfs_events_filterhealth(PFS_EVENTS *);
 
 /* The notifications the modules raised, waiting for the agent to send them. */
 extern PFS_NOTIFY *pfs_events_notify(PFS_EVENTS *);
+
+/* A read of the mail queue finished: its thresholds (pfs_queuealert(3)). */
+extern void pfs_events_queue_read(PFS_EVENTS *, const PFS_QUEUE *, time_t now);
+extern PFS_QUEUEALERT *pfs_events_queuealert(PFS_EVENTS *);
 
 /* Events whose line had an impossible time (not dated, not counted by time). */
 extern uint64_t pfs_events_bad_time(const PFS_EVENTS *);
