@@ -122,6 +122,7 @@ static const struct pfs_mib_scalar counters[] = {
     {62, "pfsRspamdReject", PFS_MV_COUNTER, PFS_RSPAMD_REJECT},
     {63, "pfsIgnoredClients", PFS_MV_COUNTER, PFS_IGNORED_CLIENT},
     {64, "pfsIgnoredRelays", PFS_MV_COUNTER, PFS_IGNORED_RELAY},
+    {65, "pfsClamavClean", PFS_MV_COUNTER, PFS_CLAMAV_CLEAN},
 };
 
 static const struct pfs_mib_scalar counters64[] = {

@@ -427,6 +427,7 @@ void    pfs_events_fn(const struct pfs_event *ev, void *ctx)
     static const enum pfs_fh_verdict fhv[] = {
 	[PFS_VD_CLEAN] = PFS_FHV_CLEAN, [PFS_VD_SPAM] = PFS_FHV_SPAM,
 	[PFS_VD_VIRUS] = PFS_FHV_VIRUS, [PFS_VD_OTHER] = PFS_FHV_OTHER,
+	[PFS_VD_NOVIRUS] = PFS_FHV_OTHER,
     };
 
     /* Delays need no date. */
@@ -453,7 +454,11 @@ void    pfs_events_fn(const struct pfs_event *ev, void *ctx)
 	    pfs_baseline_add(e->baseline, PFS_BL_REJECTED, &w);
 	    break;
 	case PFS_EV_VERDICT:
-	    if ((size_t) ev->verdict < sizeof(fhv) / sizeof(fhv[0]))
+	    if ((size_t) ev->verdict >= sizeof(fhv) / sizeof(fhv[0]))
+		break;
+	    if (ev->again)
+		pfs_filterhealth_again(e->fh, fhv[ev->verdict], &w);
+	    else
 		pfs_filterhealth_add(e->fh, fhv[ev->verdict], &w);
 	    break;
 	case PFS_EV_EXPIRED:

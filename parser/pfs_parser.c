@@ -58,6 +58,7 @@
 
 #include "pfs_parser.h"
 #include "pfs_lines.h"
+#include "pfs_scans.h"
 #include "pfs_util.h"
 
 /*
@@ -123,8 +124,10 @@
     X(AMAVIS, "^\\([\\w.-]+\\) (Passed|Blocked|Not-Delivered) " \
 		"(CLEAN|SPAMMY|SPAM|INFECTED|BANNED|BAD-HEADER|UNCHECKED|OVERSIZED|MTA-BLOCKED|OTHER)") \
     X(SPAMD, "^spamd: (clean message|identified spam) \\(") \
-    X(CLAMD_FOUND, "^.*: (\\S+) FOUND$") \
-    X(CLAMAV_MILTER, "^Message (?:\\S+ )?from .* infected by ") \
+    X(CLAMD_FOUND, "^(.*): (\\S+) FOUND$") \
+    X(CLAMD_OK, "^(.*): OK$") \
+    X(CLAMAV_MILTER, "^Message (?:(\\S+) )?from <([^>]*)> to .* infected by ") \
+    X(CLAMAV_MILTER_CLEAN, "^Clean message (?:(\\S+) )?from <([^>]*)> to <") \
     X(RSPAMD, "\\(default: [TFS] \\((no action|greylist|add header|rewrite subject|soft reject|reject)\\): \\[") \
     /* reject reason classes, tried in this order */ \
     X(WHY_RBL, "blocked using |listed by |Service unavailable; client \\[") \
@@ -167,6 +170,7 @@ enum prog {
 struct PFS_PARSER {
     PFS_STATS *stats;
     PFS_QTABLE *qt;
+    PFS_SCANS *scans;			/* ClamAV and front-ends, paired */
     pcre2_code *re[PAT_COUNT];
     pcre2_match_data *md[PAT_COUNT];
     int     jit[PAT_COUNT];
@@ -860,22 +864,64 @@ static int do_bounce(PFS_PARSER *p, struct line *ln)
     return (1);
 }
 
-/* verdict - count a content filter's verdict */
-
-static void verdict(PFS_PARSER *p, const struct line *ln, enum pfs_verdict v)
+/*
+ * verdict - count a content filter's verdict; again: the mail had a
+ * verdict of another scanner already (pfs_scans), its virus counted.
+ */
+static void verdict(PFS_PARSER *p, const struct line *ln, enum pfs_verdict v, int again)
 {
     struct pfs_event ev;
 
     if (v == PFS_VD_SPAM)
 	pfs_scalar_inc(p->stats, PFS_SPAM);
-    else if (v == PFS_VD_VIRUS)
+    else if (v == PFS_VD_VIRUS && !again)
 	pfs_scalar_inc(p->stats, PFS_VIRUS);
     else if (v == PFS_VD_CLEAN)
 	pfs_scalar_inc(p->stats, PFS_CLEAN);
     memset(&ev, 0, sizeof(ev));
     ev.type = PFS_EV_VERDICT;
     ev.verdict = v;
+    ev.again = again;
     emit(p, &ev, ln);
+}
+
+/*
+ * clamav - a verdict of clamd or clamav-milter: once per mail, and once
+ * with the front-end that asked (pfs_scans). Returns 0 for a repeat.
+ */
+static int clamav(PFS_PARSER *p, const struct line *ln, enum pfs_scan_from from,
+		          long pid, struct pfs_str key, int virus)
+{
+    enum pfs_scan_from partner = PFS_SCAN_CLAMD;
+    enum pfs_scan_result res;
+
+    res = pfs_scans_verdict(p->scans, from, &ln->hdr, pid, key, virus, &partner);
+    if (res == PFS_SCAN_REPEAT)
+	return (0);
+    /* ClamAV's own count, unless ClamAV reported this mail already. */
+    if (res == PFS_SCAN_NEW || partner == PFS_SCAN_AMAVIS)
+	pfs_scalar_inc(p->stats, virus ? PFS_CLAMAV_INFECTED : PFS_CLAMAV_CLEAN);
+    verdict(p, ln, virus ? PFS_VD_VIRUS : PFS_VD_NOVIRUS, res == PFS_SCAN_AGAIN);
+    return (1);
+}
+
+/* milter_key - a clamav-milter line's mail: its queue ID, else sender and second */
+
+static struct pfs_str milter_key(PFS_PARSER *p, enum pat_id id, const struct line *ln,
+				         char *buf, size_t len)
+{
+    struct pfs_str qid, sender;
+    int     n;
+
+    cap(p, id, ln->subj, 1, &qid);
+    if (qid.len > 0 && !STR_EQ(qid, "UNKNOWN"))
+	return (qid);
+    cap(p, id, ln->subj, 2, &sender);
+    n = snprintf(buf, len, "%.*s %02d:%02d:%02d", (int) (sender.len > 200 ? 200 : sender.len),
+		 sender.ptr, ln->hdr.time.hour, ln->hdr.time.min, ln->hdr.time.sec);
+    qid.ptr = buf;
+    qid.len = n < 0 ? 0 : (size_t) n >= len ? len - 1 : (size_t) n;
+    return (qid);
 }
 
 /* do_amavis - amavisd-new verdict lines */
@@ -896,6 +942,8 @@ static int do_amavis(PFS_PARSER *p, struct line *ln)
 	{"UNCHECKED", PFS_AMAVIS_UNCHECKED, PFS_VD_OTHER},
     };
     struct pfs_str how, what;
+    struct pfs_str none = {ln->subj, 0};
+    enum pfs_scan_result res;
     size_t  i;
 
     if (!match(p, PAT_AMAVIS, ln->subj, ln->slen))
@@ -908,7 +956,10 @@ static int do_amavis(PFS_PARSER *p, struct line *ln)
 	if (what.len == strlen(kinds[i].name)
 	    && memcmp(what.ptr, kinds[i].name, what.len) == 0) {
 	    pfs_scalar_inc(p->stats, kinds[i].id);
-	    verdict(p, ln, kinds[i].v);
+	    /* clamd may have reported this mail: its directory names our pid. */
+	    res = pfs_scans_verdict(p->scans, PFS_SCAN_AMAVIS, &ln->hdr, ln->hdr.pid,
+				    none, kinds[i].v == PFS_VD_VIRUS, 0);
+	    verdict(p, ln, kinds[i].v, res == PFS_SCAN_AGAIN);
 	    break;
 	}
     }
@@ -919,7 +970,8 @@ static int do_amavis(PFS_PARSER *p, struct line *ln)
 
 static int do_filter(PFS_PARSER *p, struct line *ln, enum prog prog)
 {
-    struct pfs_str what;
+    struct pfs_str what, path;
+    char    key[256];
 
     switch (prog) {
     case PROG_SPAMD:
@@ -927,44 +979,49 @@ static int do_filter(PFS_PARSER *p, struct line *ln, enum prog prog)
 	    cap(p, PAT_SPAMD, ln->subj, 1, &what);
 	    if (what.ptr[0] == 'c') {
 		pfs_scalar_inc(p->stats, PFS_SPAMD_CLEAN);
-		verdict(p, ln, PFS_VD_CLEAN);
+		verdict(p, ln, PFS_VD_CLEAN, 0);
 	    } else {
 		pfs_scalar_inc(p->stats, PFS_SPAMD_SPAM);
-		verdict(p, ln, PFS_VD_SPAM);
+		verdict(p, ln, PFS_VD_SPAM, 0);
 	    }
 	}
 	return (1);
     case PROG_CLAMD:
 	if (match(p, PAT_CLAMD_FOUND, ln->subj, ln->slen)) {
-	    pfs_scalar_inc(p->stats, PFS_CLAMAV_INFECTED);
-	    verdict(p, ln, PFS_VD_VIRUS);
+	    cap(p, PAT_CLAMD_FOUND, ln->subj, 1, &path);
+	    clamav(p, ln, PFS_SCAN_CLAMD, pfs_scans_amavis_pid(path), path, 1);
+	} else if (match(p, PAT_CLAMD_OK, ln->subj, ln->slen)) {
+	    cap(p, PAT_CLAMD_OK, ln->subj, 1, &path);
+	    clamav(p, ln, PFS_SCAN_CLAMD, pfs_scans_amavis_pid(path), path, 0);
 	}
 	return (1);
     case PROG_CLAMAV_MILTER:
-	if (match(p, PAT_CLAMAV_MILTER, ln->subj, ln->slen)) {
-	    pfs_scalar_inc(p->stats, PFS_CLAMAV_INFECTED);
-	    verdict(p, ln, PFS_VD_VIRUS);
-	}
+	if (match(p, PAT_CLAMAV_MILTER, ln->subj, ln->slen))
+	    clamav(p, ln, PFS_SCAN_MILTER, -1,
+		   milter_key(p, PAT_CLAMAV_MILTER, ln, key, sizeof(key)), 1);
+	else if (match(p, PAT_CLAMAV_MILTER_CLEAN, ln->subj, ln->slen))
+	    clamav(p, ln, PFS_SCAN_MILTER, -1,
+		   milter_key(p, PAT_CLAMAV_MILTER_CLEAN, ln, key, sizeof(key)), 0);
 	return (1);
     case PROG_RSPAMD:
 	if (match(p, PAT_RSPAMD, ln->subj, ln->slen)) {
 	    cap(p, PAT_RSPAMD, ln->subj, 1, &what);
 	    if (STR_EQ(what, "no action")) {
 		pfs_scalar_inc(p->stats, PFS_RSPAMD_NO_ACTION);
-		verdict(p, ln, PFS_VD_CLEAN);
+		verdict(p, ln, PFS_VD_CLEAN, 0);
 	    } else if (STR_EQ(what, "greylist")) {
 		pfs_scalar_inc(p->stats, PFS_RSPAMD_GREYLIST);
 	    } else if (STR_EQ(what, "add header")) {
 		pfs_scalar_inc(p->stats, PFS_RSPAMD_ADD_HEADER);
-		verdict(p, ln, PFS_VD_SPAM);
+		verdict(p, ln, PFS_VD_SPAM, 0);
 	    } else if (STR_EQ(what, "rewrite subject")) {
 		pfs_scalar_inc(p->stats, PFS_RSPAMD_REWRITE_SUBJECT);
-		verdict(p, ln, PFS_VD_SPAM);
+		verdict(p, ln, PFS_VD_SPAM, 0);
 	    } else if (STR_EQ(what, "soft reject")) {
 		pfs_scalar_inc(p->stats, PFS_RSPAMD_SOFT_REJECT);
 	    } else {
 		pfs_scalar_inc(p->stats, PFS_RSPAMD_REJECT);
-		verdict(p, ln, PFS_VD_SPAM);
+		verdict(p, ln, PFS_VD_SPAM, 0);
 	    }
 	}
 	return (1);
@@ -1394,6 +1451,7 @@ PFS_PARSER *pfs_parser_create(PFS_STATS *stats, const struct pfs_parser_opts *op
 	opts = &none;
     p->stats = stats;
     p->qt = pfs_qtable_create(opts->queue_cap ? opts->queue_cap : PFS_DEF_QUEUE_CAP);
+    p->scans = pfs_scans_create();
     p->ignore_clients = copy_list(opts->ignore_clients, opts->n_ignore_clients);
     p->n_ignore_clients = opts->n_ignore_clients;
     p->ignore_relays = copy_list(opts->ignore_relays, opts->n_ignore_relays);
@@ -1450,6 +1508,7 @@ void    pfs_parser_free(PFS_PARSER *p)
 	pcre2_code_free(p->re[i]);
     }
     pfs_qtable_free(p->qt);
+    pfs_scans_free(p->scans);
     free_list(p->ignore_clients, p->n_ignore_clients);
     free_list(p->ignore_relays, p->n_ignore_relays);
     free(p);

@@ -52,6 +52,7 @@ enum pfs_status {
 
 enum pfs_verdict {
     PFS_VD_CLEAN, PFS_VD_SPAM, PFS_VD_VIRUS, PFS_VD_OTHER,
+    PFS_VD_NOVIRUS,			/* ClamAV: no virus (nothing about spam) */
 };
 
 struct pfs_event {
@@ -69,6 +70,7 @@ struct pfs_event {
     uint64_t size;			/* RECEIVED */
     unsigned nrcpt;			/* RECEIVED */
     enum pfs_verdict verdict;		/* VERDICT */
+    int     again;			/* VERDICT: the mail had one (pfs_scans) */
 };
 
 typedef void (*PFS_EVENT_FN) (const struct pfs_event *, void *ctx);

@@ -1176,6 +1176,76 @@ START_TEST(test_filter_any_virus)
 }
 END_TEST
 
+/*
+ * ClamAV: its clean verdicts are scans, and a mail is scanned once
+ * however many of clamd, clamav-milter (one line per recipient) and
+ * amavis report it.
+ */
+START_TEST(test_filter_clamav)
+{
+    struct date base = {2026, 12, 8};
+    struct pfs_fh_info fi;
+    struct rig r;
+    const char *ts;
+    int     i, k;
+
+    test_now = (time_t) (DAY_2026_12_01 + 30) * 86400;
+    rig_up(&r, 0);
+    /*
+     * A ClamAV-only site, 08:00-08:29: 30 mails through clamav-milter,
+     * each scanned by clamd (INSTREAM, LogClean yes) and logged by the
+     * milter for its two recipients (LogInfected and LogClean Full).
+     * Mails 0, 10 and 20 carry a virus.
+     */
+    for (i = 0; i < 30; i++) {
+	ts = stamp(base, 0, 8, i, 10);
+	if (i % 10 == 0)
+	    put(&r, "%s mx1 clamd[812]: instream(127.0.0.1@%d): Win.Test.EICAR_HDB-1 FOUND",
+		ts, 40000 + i);
+	else
+	    put(&r, "%s mx1 clamd[812]: instream(127.0.0.1@%d): OK", ts, 40000 + i);
+	for (k = 0; k < 2; k++)
+	    put(&r, "%s mx1 clamav-milter[813]: %s 4D00000%03d from <a%d@example.com> to "
+		"<r%d@example.net> with subject 's' message-id '<m%d@example.com>' date "
+		"'Tue, 8 Dec 2026 08:%02d:09 +0000'%s", ts, i % 10 == 0 ? "Message" :
+		"Clean message", i, i, k, i, i, i % 10 == 0 ? " infected by Win.Test.EICAR_HDB-1" : "");
+    }
+    pfs_filterhealth_info(pfs_events_filterhealth(r.e), &fi);
+    ck_assert_uint_eq(fi.scanned, 30);
+    ck_assert_uint_eq(fi.count[PFS_FH_VIRUS], 3);
+    ck_assert_uint_eq(fi.permille[PFS_FH_VIRUS], 100);
+    ck_assert_uint_eq(pfs_scalar_get(r.st, PFS_VIRUS), 3);
+    ck_assert_uint_eq(pfs_scalar_get(r.st, PFS_CLAMAV_INFECTED), 3);
+    ck_assert_uint_eq(pfs_scalar_get(r.st, PFS_CLAMAV_CLEAN), 27);
+    ck_assert_uint_eq(pfs_scalar_get(r.st, PFS_CLEAN), 0);
+    rig_down(&r);
+
+    /*
+     * amavis with clamd, 09:00-09:09: 10 mails, clamd checks the parts
+     * directory of amavis process 2000 + i (LogClean yes), amavis logs
+     * SPAM for 4 of them and CLEAN for 6: 10 scanned, 4 spam.
+     */
+    rig_up(&r, 0);
+    for (i = 0; i < 10; i++) {
+	put(&r, "%s mx1 clamd[812]: /var/lib/amavis/tmp/amavis-20261208T0900%02d-%05d-"
+	    "AbCdEfGh/parts: OK", stamp(base, 0, 9, i, 1), i, 2000 + i);
+	put(&r, "%s mx1 amavis[%d]: (%05d-01) %s {RelayedInbound}, [192.0.2.10]:54321 "
+	    "[192.0.2.10] <list@example.org> -> <bob@example.net>, Queue-ID: 3F2A41C0E5, "
+	    "Message-ID: <20261208.%d@example.org>, mail_id: Xb3kq9ZtWm2L, Hits: -1.91, "
+	    "size: 1834, queued_as: 8D9E0F1A2B, 1234 ms", stamp(base, 0, 9, i, 3), 2000 + i,
+	    2000 + i, i < 4 ? "Passed SPAM" : "Passed CLEAN", i);
+    }
+    pfs_filterhealth_info(pfs_events_filterhealth(r.e), &fi);
+    ck_assert_uint_eq(fi.scanned, 10);
+    ck_assert_uint_eq(fi.count[PFS_FH_SPAM], 4);
+    ck_assert_uint_eq(fi.permille[PFS_FH_SPAM], 400);
+    ck_assert_uint_eq(pfs_scalar_get(r.st, PFS_CLAMAV_CLEAN), 10);
+    ck_assert_uint_eq(pfs_scalar_get(r.st, PFS_SPAM), 4);
+    ck_assert_uint_eq(pfs_scalar_get(r.st, PFS_CLEAN), 6);
+    rig_down(&r);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------- */
 
 /* The saved state: everything back after a save and a load. */
@@ -1402,6 +1472,7 @@ static Suite *alerts_suite(void)
     tcase_add_test(tc, test_baseline_hourly);
     tcase_add_test(tc, test_filterhealth);
     tcase_add_test(tc, test_filter_any_virus);
+    tcase_add_test(tc, test_filter_clamav);
     tcase_add_test(tc, test_state_roundtrip);
     tcase_add_test(tc, test_state_file);
     tcase_add_test(tc, test_config);
