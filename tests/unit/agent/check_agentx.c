@@ -171,7 +171,7 @@ static int get_absent(const char *oidtext)
 
 /*
  * The expected walk, built here from first principles: GROUP.SUBID.0 for
- * the scalars (64 counters, 1 Counter64, 13 agent objects), and for each
+ * the scalars (65 counters, 1 Counter64, 13 agent objects), and for each
  * table every readable column of every row in index order.
  */
 struct oidv {
@@ -244,7 +244,7 @@ static void expected_walk(struct oidlist *l)
     const char *slash;
 
     /* Scalars. */
-    for (c = 1; c <= 64; c++) {
+    for (c = 1; c <= 65; c++) {
 	tail[0] = 1, tail[1] = 1, tail[2] = c;
 	push(l, tail, 3, &zero, 1);
     }
@@ -389,13 +389,13 @@ END_TEST
 
 START_TEST(walk_counts)
 {
-    /* 78 scalars + 28 reject + 10 file, and the e2e log's rows. */
+    /* 79 scalars + 28 reject + 10 file, and the e2e log's rows. */
     struct oidlist got = {0, 0, 0};
 
     walk(&got);
     ck_assert_uint_eq(pfs_agentx_rows(ax, PFS_MT_REJECT), 14);
     ck_assert_uint_eq(pfs_agentx_rows(ax, PFS_MT_FILE), 2);
-    ck_assert_uint_eq(got.n, 78 + 28 + 10
+    ck_assert_uint_eq(got.n, 79 + 28 + 10
 		      + 6 * pfs_agentx_rows(ax, PFS_MT_TRANSPORT)
 		      + 5 * pfs_agentx_rows(ax, PFS_MT_PROGRAM)
 		      + 3 * pfs_agentx_rows(ax, PFS_MT_DSN)
@@ -425,7 +425,7 @@ START_TEST(scalar_values)
     s = get_str(ROOT ".1.8.1.0", 0);
     ck_assert_str_eq(s, PFS_VERSION);
     free(s);
-    ck_assert(get_absent(ROOT ".1.1.65.0"));
+    ck_assert(get_absent(ROOT ".1.1.66.0"));
     ck_assert(get_absent(ROOT ".1.1.1.1"));
     ck_assert(get_absent(ROOT ".1.8.14.0"));
 }
