@@ -47,7 +47,9 @@
  *
  *	The sender (the agent, pfs_alertmib(3)) takes the oldest note not
  *	yet handed out with pfs_notify_next(), which marks it in flight and
- *	gives a token; pfs_notify_done() removes it, pfs_notify_retry()
+ *	gives its token (a note keeps its token while it is queued; the
+ *	token of a note gone is never given again); pfs_notify_done()
+ *	removes it, pfs_notify_retry()
  *	puts it back to be sent again (snmpd did not answer), and
  *	pfs_notify_retry_all() does that for every note in flight (the
  *	connection to snmpd was lost). The hook set with
