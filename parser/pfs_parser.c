@@ -39,6 +39,14 @@
  *	Content filters re-inject mail (amavis on 127.0.0.1:10024/10025):
  *	the ignore lists drop the hop to the filter (relay) and the
  *	re-injection (client), so that each mail is received and sent once.
+ *	Their verdicts count once per mail too: clamd's, clamav-milter's
+ *	(one line per recipient) and amavis's reports of one mail are paired
+ *	by pfs_scans(3), and the second of a pair is marked "again".
+ *
+ *	The account of a message (pfs_qtable(3)) is the SASL username that
+ *	smtpd logged, "uid=N" as pickup logs the submitting user, or, for a
+ *	client that did not log in, the client's address, flagged
+ *	PFS_QF_CLIENT (an account only if the alert layer says so).
  * DIAGNOSTICS
  *	pfs_parser_create() returns NULL and writes a message to err when
  *	a pattern does not compile (a bug, caught by the unit tests).

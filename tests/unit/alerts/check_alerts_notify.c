@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "pfs_config.h"
 #include "pfs_events.h"
@@ -634,6 +635,78 @@ START_TEST(test_netlist)
 }
 END_TEST
 
+/* load_text - a configuration file with these lines; pfs_config_load()'s result */
+
+static int load_text(struct pfs_config *cfg, const char *text, char *err, size_t len)
+{
+    char    path[] = "tests/tmp.notify.conf.XXXXXX";
+    FILE   *fp;
+    int     fd, rc;
+
+    ck_assert_int_ge(fd = mkstemp(path), 0);
+    ck_assert_ptr_nonnull(fp = fdopen(fd, "w"));
+    fputs(text, fp);
+    fclose(fp);
+    pfs_config_init(cfg);
+    rc = pfs_config_load(cfg, path, 1, err, len);
+    unlink(path);
+    return (rc);
+}
+
+/* The new tokens, their defaults, and what they refuse. */
+
+START_TEST(test_config_tokens)
+{
+    struct pfs_config cfg;
+    char    err[512];
+
+    pfs_config_init(&cfg);
+    ck_assert_int_eq(cfg.account_limit_unit, PFS_LIMIT_RECIPIENTS);
+    ck_assert_uint_eq(cfg.notify_queue, 1000);
+    ck_assert_uint_eq(cfg.baseline_hourly_min, 10);
+    ck_assert_int_eq(cfg.queue_alert.limit[PFS_Q_CORRUPT][PFS_QA_MESSAGES], 0);
+    ck_assert_int_eq(cfg.queue_alert.limit[PFS_Q_INCOMING][PFS_QA_AGE], 3600);
+    ck_assert_int_eq(cfg.queue_alert.limit[PFS_Q_MAILDROP][PFS_QA_AGE], 3600);
+    ck_assert_int_eq(cfg.queue_alert.limit[PFS_Q_DEFERRED][PFS_QA_MESSAGES], PFS_QA_OFF);
+    ck_assert_int_eq(cfg.queue_alert.limit[PFS_Q_DEFERRED][PFS_QA_AGE], PFS_QA_OFF);
+    pfs_config_free(&cfg);
+
+    ck_assert_int_eq(load_text(&cfg, "account_limit_unit messages\n"
+			       "account_clients 192.0.2.0/24 2001:db8::/32\n"
+			       "account_clients 10.1.2.3\nnotify_queue 50\n"
+			       "baseline_hourly_min 25\n"
+			       "queue_alert_messages deferred=500 corrupt=off\n"
+			       "queue_alert_age deferred=432000 incoming=off\n",
+			       err, sizeof(err)), 0);
+    ck_assert_int_eq(cfg.account_limit_unit, PFS_LIMIT_MESSAGES);
+    ck_assert_uint_eq(cfg.account_clients.n, 3);
+    ck_assert_uint_eq(cfg.notify_queue, 50);
+    ck_assert_uint_eq(cfg.baseline_hourly_min, 25);
+    ck_assert_int_eq(cfg.queue_alert.limit[PFS_Q_DEFERRED][PFS_QA_MESSAGES], 500);
+    ck_assert_int_eq(cfg.queue_alert.limit[PFS_Q_CORRUPT][PFS_QA_MESSAGES], PFS_QA_OFF);
+    ck_assert_int_eq(cfg.queue_alert.limit[PFS_Q_DEFERRED][PFS_QA_AGE], 432000);
+    ck_assert_int_eq(cfg.queue_alert.limit[PFS_Q_INCOMING][PFS_QA_AGE], PFS_QA_OFF);
+    ck_assert_int_eq(cfg.queue_alert.limit[PFS_Q_MAILDROP][PFS_QA_AGE], 3600);
+    pfs_config_free(&cfg);
+
+    ck_assert_int_eq(load_text(&cfg, "account_limit_unit bytes\n", err, sizeof(err)), -1);
+    ck_assert_ptr_nonnull(strstr(err, "expected recipients or messages"));
+    pfs_config_free(&cfg);
+    ck_assert_int_eq(load_text(&cfg, "account_clients 192.0.2.0/24 mail.example.org\n",
+			       err, sizeof(err)), -1);
+    ck_assert_ptr_nonnull(strstr(err, "\"mail.example.org\" for account_clients"));
+    pfs_config_free(&cfg);
+    ck_assert_int_eq(load_text(&cfg, "queue_alert_messages bounce=5\n", err, sizeof(err)), -1);
+    ck_assert_ptr_nonnull(strstr(err, "\"bounce=5\" for queue_alert_messages"));
+    pfs_config_free(&cfg);
+    /* All or nothing: a bad pair leaves the good one unset. */
+    ck_assert_int_eq(load_text(&cfg, "queue_alert_age hold=60 deferred=soon\n",
+			       err, sizeof(err)), -1);
+    ck_assert_int_eq(cfg.queue_alert.limit[PFS_Q_HOLD][PFS_QA_AGE], PFS_QA_OFF);
+    pfs_config_free(&cfg);
+}
+END_TEST
+
 static Suite *notify_suite(void)
 {
     Suite  *s = suite_create("alerts_notify");
@@ -648,6 +721,7 @@ static Suite *notify_suite(void)
     tcase_add_test(tc, test_account_clients);
     tcase_add_test(tc, test_queue_alert);
     tcase_add_test(tc, test_netlist);
+    tcase_add_test(tc, test_config_tokens);
     suite_add_tcase(s, tc);
     return (s);
 }
