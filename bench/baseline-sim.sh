@@ -15,7 +15,7 @@
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 build=${1:-$top}
-work=$(mktemp -d "${TMPDIR:-/tmp}/baseline-sim.XXXXXX") || exit 1
+work=$(mktemp -d -t baseline-sim.XXXXXX) || exit 1
 trap 'rm -rf "$work"' EXIT
 ${CC:-cc} -O2 -Wall -I"$top/parser" -I"$top/alerts" -o "$work/baseline-sim" \
     "$here/baseline-sim.c" "$build/libpfsalerts.a" "$build/libpfsparser.a" \
