@@ -40,11 +40,17 @@
  *
  *	The alert modules (pfs_events(3)) get every parser event; their
  *	state is saved with the counters, and pfs_alertmib(3) serves them
- *	and sends their notifications. With queue_monitor, pfs_queue(3)
+ *	and sends their notifications, which wait in a queue (saved with
+ *	the state) until snmpd has taken them. The state is saved at once
+ *	when snmpd took some, so that a kill -9 cannot make the agent
+ *	raise them again from lines it reads a second time. With queue_monitor, pfs_queue(3)
  *	reads the queue in the background: a 1-second alarm starts a
  *	postqueue -j when due, and its pipe is registered with the loop
  *	while a read runs (SIGCHLD keeps its default disposition, so the
- *	child can be reaped). With journal yes, pfs_journal(3) reads
+ *	child can be reaped). After each read, its queue thresholds are
+ *	checked (pfs_events_queue_read()), and a read that fails is logged
+ *	once, as is the first good read after it. With journal yes,
+ *	pfs_journal(3) reads
  *	Postfix's journal entries beside (or instead of) the log files: its
  *	descriptor is on the loop, the follower's poll timer polls it too,
  *	and its cursor is saved in the state file (pfs_state_save_cursor()).
@@ -60,8 +66,8 @@
  *	SIGHUP reopens the log (syslog) and the followed files and reloads
  *	the configuration file. A file that does not load is reported and
  *	the running configuration stays. Of a new configuration, the save
- *	interval and the account limits (account_limit, account_limits)
- *	apply at once and the ping interval at the next
+ *	interval and the account limits (account_limit, account_limits,
+ *	account_limit_unit) apply at once and the ping interval at the next
  *	connection to snmpd; a change to anything else (log files, socket,
  *	ignore lists, table caps, state file, ...) is reported as needing a
  *	restart. SIGTERM and SIGINT save the state and exit with status 0;
@@ -164,8 +170,10 @@ struct daemon {
     unsigned agentx_alarm;
     int     agentx_err;			/* last reason logged, 0: none */
     int     save_failing;		/* a save failed; logged once */
+    int     queue_failing;		/* postqueue failed; logged once */
     int     saved_once;			/* saved_changes is valid */
     uint64_t saved_changes;		/* pfs_follow_changes() at the last save */
+    uint64_t saved_notes;		/* notifications pushed and sent, then */
     int     pidfd;
     char   *pidfile;
     uint64_t idle_lines;		/* "lines" when it last moved */
@@ -313,6 +321,14 @@ static void on_agentx_watch(unsigned reg, void *ctx)
     agentx_watch((struct daemon *) ctx);
 }
 
+/* notes_mark - moves whenever a notification is queued or taken */
+
+static uint64_t notes_mark(const struct daemon *d)
+{
+    return (pfs_notify_pushed(pfs_events_notify(d->events))
+	    + (d->am ? pfs_alertmib_sent(d->am) : 0));
+}
+
 /* save_state - write the state file; complain once per failure streak */
 
 static void save_state(struct daemon *d, int force)
@@ -320,9 +336,11 @@ static void save_state(struct daemon *d, int force)
     char    err[1024];
     uint64_t changes = pfs_follow_changes(d->follow)
     + (d->journal ? pfs_journal_changes(d->journal) : 0);
+    uint64_t notes = notes_mark(d);
 
-    /* Nothing read since the last save: the file would be the same. */
-    if (!force && d->saved_once && !d->save_failing && changes == d->saved_changes)
+    /* Nothing read or notified since the last save: the file would be the same. */
+    if (!force && d->saved_once && !d->save_failing && changes == d->saved_changes
+	&& notes == d->saved_notes)
 	return;
     if (pfs_state_save_cursor(d->state_path, d->st, d->parser, d->follow,
 			      d->journal ? pfs_journal_cursor(d->journal) : 0,
@@ -337,6 +355,19 @@ static void save_state(struct daemon *d, int force)
     d->save_failing = 0;
     d->saved_once = 1;
     d->saved_changes = changes;
+    d->saved_notes = notes;
+}
+
+/* notes_saved - after snmpd took notifications, save at once */
+
+static void notes_saved(struct daemon *d)
+{
+    /*
+     * A notification taken and not yet saved as taken would be raised
+     * again if the agent were killed now and read those lines again.
+     */
+    if (d->saved_once && !d->save_failing && notes_mark(d) != d->saved_notes)
+	save_state(d, 0);
 }
 
 /* on_follow_fd - inotify says something changed */
@@ -401,6 +432,7 @@ static void on_poll(unsigned reg, void *ctx)
 	pfs_journal_poll(d->journal);
     link_upkeep(d);
     pfs_agentx_sync(d->ax);
+    pfs_alertmib_flush(d->am);
 }
 
 /* on_queue_fd - postqueue's output is readable */
@@ -428,6 +460,24 @@ static void queue_closing(int fd, void *ctx)
     unregister_readfd(fd);
 }
 
+/* queue_done - a read of the queue finished: log a change, check thresholds */
+
+static void queue_done(PFS_QUEUE *q, void *ctx)
+{
+    struct daemon *d = ctx;
+    const char *text;
+
+    if (pfs_queue_last_read(q, &text) == PFS_QS_OK) {
+	if (d->queue_failing)
+	    log_info("the queue can be read again");
+	d->queue_failing = 0;
+    } else if (!d->queue_failing) {
+	log_warnx("cannot read the queue: %s", text);
+	d->queue_failing = 1;
+    }
+    pfs_events_queue_read(d->events, q, time((time_t *) 0));
+}
+
 /* on_queue_tick - start a queue read when due, end one that hangs */
 
 static void on_queue_tick(unsigned reg, void *ctx)
@@ -447,6 +497,8 @@ static void set_account_limits(struct daemon *d, const struct pfs_config *cfg)
 				      (const char *const *) cfg->account_limits.v,
 					    cfg->account_limits.n, &bad) > 0)
 	log_warnx("account_limits: bad entry \"%.100s\"", bad);
+    if (a != 0)
+	pfs_accounts_set_unit(a, (enum pfs_limit_unit) cfg->account_limit_unit);
 }
 
 /* on_save - the save timer */
@@ -556,10 +608,15 @@ static void reload(struct daemon *d)
     NOTE(!same_str(nc.pidfile, oc->pidfile), "pidfile");
     NOTE(nc.accounts != oc->accounts || nc.account_cap != oc->account_cap,
 	 "account_tracking/max_accounts");
+    NOTE(!same_list(&nc.account_clients, &oc->account_clients), "account_clients");
+    NOTE(nc.notify_queue != oc->notify_queue, "notify_queue");
+    NOTE(memcmp(&nc.queue_alert, &oc->queue_alert, sizeof(nc.queue_alert)) != 0,
+	 "queue_alert_*");
     NOTE(!same_list(&nc.inside_transports, &oc->inside_transports), "inside_transport");
     NOTE(nc.baseline_days != oc->baseline_days || nc.baseline_sigma != oc->baseline_sigma
 	 || nc.baseline_min_days != oc->baseline_min_days
-	 || nc.baseline_hourly != oc->baseline_hourly, "baseline_*");
+	 || nc.baseline_hourly != oc->baseline_hourly
+	 || nc.baseline_hourly_min != oc->baseline_hourly_min, "baseline_*");
     NOTE(memcmp(nc.filter_low, oc->filter_low, sizeof(nc.filter_low)) != 0
 	 || memcmp(nc.filter_high, oc->filter_high, sizeof(nc.filter_high)) != 0
 	 || nc.filter_min_scanned != oc->filter_min_scanned, "filter_*");
@@ -882,6 +939,7 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
 	pfs_config_queue_opts(&d.cfg, &qo);
 	d.queue = pfs_queue_create(&qo);
 	pfs_queue_set_fd_callbacks(d.queue, queue_opened, queue_closing, &d);
+	pfs_queue_set_done_callback(d.queue, queue_done, &d);
     }
     d.follow = pfs_follow_create(d.parser, d.cfg.logfiles.v, d.cfg.logfiles.n,
 				 d.cfg.poll_interval, d.cfg.from_start);
@@ -949,6 +1007,7 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
 	    got_hup = 0;
 	    reload(&d);
 	}
+	notes_saved(&d);
     }
 
     log_info("shutting down");

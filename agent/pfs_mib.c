@@ -126,6 +126,7 @@ static const struct pfs_mib_scalar counters[] = {
     {66, "pfsHopReinjected", PFS_MV_COUNTER, PFS_HOP_REINJECTED},
     {67, "pfsHopKept", PFS_MV_COUNTER, PFS_HOP_KEPT},
     {68, "pfsLoopbackUnlinked", PFS_MV_COUNTER, PFS_LOOPBACK_UNLINKED},
+    {69, "pfsClamavClean", PFS_MV_COUNTER, PFS_CLAMAV_CLEAN},
 };
 
 static const struct pfs_mib_scalar counters64[] = {

@@ -143,6 +143,9 @@ static void sum(const PFS_FILTERHEALTH *fh, int64_t end, struct pfs_fh_info *inf
 	    info->count[k] += bk->n[k];
     }
     for (k = 0; k < PFS_FH_KINDS; k++) {
+	/* A spam verdict may sit a minute after the scan it adds to. */
+	if (info->count[k] > info->scanned)
+	    info->count[k] = info->scanned;
 	info->permille[k] = info->scanned ?
 	    (unsigned) (info->count[k] * 1000 / info->scanned) : 0;
 	info->state[k] = fh->state[k];
@@ -223,6 +226,26 @@ void    pfs_filterhealth_add(PFS_FILTERHEALTH *fh, enum pfs_fh_verdict v,
 	bk->n[PFS_FH_SPAM]++;
     else if (v == PFS_FHV_VIRUS)
 	bk->n[PFS_FH_VIRUS]++;
+}
+
+/* pfs_filterhealth_again - a second verdict on a mail already scanned */
+
+void    pfs_filterhealth_again(PFS_FILTERHEALTH *fh, enum pfs_fh_verdict v,
+			               const struct pfs_logtime *w)
+{
+    int64_t m = pfs_logtime_minute(w);
+    struct bucket *bk;
+
+    pfs_filterhealth_advance(fh, w);
+    /* The first verdict was ClamAV's (no virus): a spam verdict adds to it. */
+    if (v != PFS_FHV_SPAM || m <= fh->head - PFS_FH_MINUTES)
+	return;
+    bk = bucket_of(fh, m);
+    if (bk->minute != m) {
+	memset(bk, 0, sizeof(*bk));
+	bk->minute = m;
+    }
+    bk->n[PFS_FH_SPAM]++;
 }
 
 /* pfs_filterhealth_info - the window as it stands */

@@ -59,6 +59,16 @@
  *	logged yet makes it expected (PFS_QF_EXPECTED), linked when smtpd
  *	logs it. The ignore lists still drop what no link can explain (a
  *	filter that returns no queue ID).
+ *
+ *	Verdicts count once per mail too: clamd's, clamav-milter's (one
+ *	line per recipient) and amavis's reports of one mail are paired by
+ *	pfs_scans(3), and the second of a pair is marked "again".
+ *
+ *	The account of a message (pfs_qtable(3)) is the SASL username that
+ *	smtpd logged, "uid=N" as pickup logs the submitting user, or, for a
+ *	client that did not log in, the client's address, flagged
+ *	PFS_QF_CLIENT (an account only if the alert layer says so). A
+ *	linked copy takes its original's account and that flag.
  * DIAGNOSTICS
  *	pfs_parser_create() returns NULL and writes a message to err when
  *	a pattern does not compile (a bug, caught by the unit tests).
@@ -79,6 +89,7 @@
 #include "pfs_parser.h"
 #include "pfs_lines.h"
 #include "pfs_link.h"
+#include "pfs_scans.h"
 #include "pfs_util.h"
 
 /*
@@ -144,7 +155,7 @@
     /* pickup */ \
     X(PICKUP, "^uid=\\d+ from=<(" ADDR_IN ")>(?:$| orig_id=)") \
     /* qmgr; numbers are checked by hand (num_field) */ \
-    X(QMGR_FROM, "^from=" ADDR ", size=([^,\\s]*), nrcpt=(\\S*)") \
+    X(QMGR_FROM, "^from=<(" ADDR_IN ")>, size=([^,\\s]*), nrcpt=(\\S*)") \
     X(QMGR_REMOVED, "^removed$") \
     X(QMGR_EXPIRED, "^from=" ADDR ", status=expired(?=,|$)") \
     X(QMGR_BENIGN, "^(?:skipped, still being delivered|from=" ADDR ", status=force-expired(?=,|$))") \
@@ -166,8 +177,10 @@
     X(AMAVIS, "^\\([\\w.-]+\\) (Passed|Blocked|Not-Delivered) " \
 		"(CLEAN|SPAMMY|SPAM|INFECTED|BANNED|BAD-HEADER|UNCHECKED|OVERSIZED|MTA-BLOCKED|OTHER)") \
     X(SPAMD, "^spamd: (clean message|identified spam) \\(") \
-    X(CLAMD_FOUND, "^.*: (\\S+) FOUND$") \
-    X(CLAMAV_MILTER, "^Message (?:\\S+ )?from .* infected by ") \
+    X(CLAMD_FOUND, "^(.*): (\\S+) FOUND$") \
+    X(CLAMD_OK, "^(.*): OK$") \
+    X(CLAMAV_MILTER, "^Message (?:(\\S+) )?from <([^>]*)> to .* infected by ") \
+    X(CLAMAV_MILTER_CLEAN, "^Clean message (?:(\\S+) )?from <([^>]*)> to <") \
     X(RSPAMD, "\\(default: [TFS] \\((no action|greylist|add header|rewrite subject|soft reject|reject)\\): \\[") \
     /* reject reason classes, tried in this order */ \
     X(WHY_RBL, "blocked using |listed by |Service unavailable; client \\[") \
@@ -211,6 +224,7 @@ struct PFS_PARSER {
     PFS_STATS *stats;
     PFS_QTABLE *qt;
     PFS_LINK *link;				/* filter relays learned */
+    PFS_SCANS *scans;			/* ClamAV and front-ends, paired */
     pcre2_code *re[PAT_COUNT];
     pcre2_match_data *md[PAT_COUNT];
     int     jit[PAT_COUNT];
@@ -442,7 +456,7 @@ static void emit(PFS_PARSER *p, struct pfs_event *ev, const struct line *ln)
 /* receipt - count a message as received; hdr dates the event */
 
 static void receipt(PFS_PARSER *p, const struct pfs_qentry *e, const struct pfs_syslog *hdr,
-		            uint64_t size, unsigned nrcpt)
+		            struct pfs_str sender, uint64_t size, unsigned nrcpt)
 {
     struct pfs_event ev;
 
@@ -458,6 +472,7 @@ static void receipt(PFS_PARSER *p, const struct pfs_qentry *e, const struct pfs_
     ev.msg = e;
     ev.qid.ptr = e->qid;
     ev.qid.len = e->qlen;
+    ev.sender = sender;
     ev.size = size;
     ev.nrcpt = nrcpt;
     p->event_fn(&ev, p->event_ctx);
@@ -478,7 +493,8 @@ static void settle(PFS_PARSER *p, struct pfs_qentry *e, int may_remove)
     hdr.host.ptr = hdr.tag.ptr = hdr.instance.ptr = hdr.service.ptr = "";
     hdr.program.ptr = hdr.text.ptr = "";
     hdr.pid = -1;
-    receipt(p, e, &hdr, e->size, e->nrcpt);
+    /* The sender is not kept while a receipt waits. */
+    receipt(p, e, &hdr, (struct pfs_str) {0, 0}, e->size, e->nrcpt);
     if (may_remove && (e->flags & PFS_QF_GONE))
 	pfs_qtable_remove(p->qt, e);
 }
@@ -563,8 +579,11 @@ static struct pfs_qentry *new_msg(PFS_PARSER *p, const struct line *ln,
 	e->flags |= PFS_QF_COPY;
 	if (expected.origin)
 	    e->origin = expected.origin;
-	if (expected.account[0])
+	if (expected.account[0]) {
 	    memcpy(e->account, expected.account, sizeof(e->account));
+	    e->flags = (uint8_t) ((e->flags & ~PFS_QF_CLIENT)
+				  | (expected.flags & PFS_QF_CLIENT));
+	}
 	e->hop_ms = expected.hop_ms;
     }
     return (e);
@@ -587,13 +606,28 @@ static void link_copy(PFS_PARSER *p, struct pfs_qentry *c, struct pfs_qentry *o,
     if (o != 0) {
 	/* Its other recipients' hop lines name the same copy. */
 	o->flags |= PFS_QF_FILTERED;
-	if (o->account[0])
-	    memcpy(c->account, o->account, sizeof(c->account));
+	memcpy(c->account, o->account, sizeof(c->account));
+	c->flags = (uint8_t) ((c->flags & ~PFS_QF_CLIENT) | (o->flags & PFS_QF_CLIENT));
 	c->origin = o->origin;
 	hop_ms += o->hop_ms;
     }
     if (hop_ms > c->hop_ms)
 	c->hop_ms = hop_ms;
+}
+
+/* client_addr - the address in "name[addr]" or "name[addr]:port", or empty */
+
+static struct pfs_str client_addr(struct pfs_str client)
+{
+    const char *lb = memchr(client.ptr, '[', client.len);
+    const char *rb;
+    struct pfs_str addr = {client.ptr, 0};
+
+    if (lb != 0 && (rb = memchr(lb, ']', client.ptr + client.len - lb)) != 0) {
+	addr.ptr = lb + 1;
+	addr.len = (size_t) (rb - (lb + 1));
+    }
+    return (addr);
 }
 
 /* reject_reason - classify reject text into a reason scalar */
@@ -757,9 +791,15 @@ static int do_smtpd(PFS_PARSER *p, struct line *ln)
 	    forget_msg(p, ln);
 	    return (1);
 	}
-	if (user.len > 0)
+	if (user.len > 0) {
 	    pfs_scalar_inc(p->stats, PFS_SASL_AUTH);
-	if ((e = new_msg(p, ln, PFS_ORIGIN_SMTP, user)) != 0)
+	    e = new_msg(p, ln, PFS_ORIGIN_SMTP, user);
+	} else if ((e = new_msg(p, ln, PFS_ORIGIN_SMTP, client_addr(client))) != 0
+		   && e->account[0]) {
+	    /* No login: the client's address, an account only if configured. */
+	    e->flags |= PFS_QF_CLIENT;
+	}
+	if (e != 0)
 	    client_links(p, ln, e, client);
 	return (1);
     }
@@ -884,11 +924,15 @@ static int do_cleanup(PFS_PARSER *p, struct line *ln)
 
 static int do_pickup(PFS_PARSER *p, struct line *ln)
 {
-    struct pfs_str sender;
+    struct pfs_str uid;
 
     if (ln->qid.len > 0 && match(p, PAT_PICKUP, ln->subj, ln->slen)) {
-	cap(p, PAT_PICKUP, ln->subj, 1, &sender);
-	new_msg(p, ln, PFS_ORIGIN_LOCAL, sender);
+	/* The account is the submitting user: "uid=33", as pickup logs it. */
+	const char *sp = memchr(ln->subj, ' ', ln->slen);
+
+	uid.ptr = ln->subj;
+	uid.len = sp ? (size_t) (sp - ln->subj) : ln->slen;
+	new_msg(p, ln, PFS_ORIGIN_LOCAL, uid);
 	return (1);
     }
     return (0);
@@ -900,7 +944,7 @@ static int delivery_status(PFS_PARSER *, struct line *);
 
 static int do_qmgr(PFS_PARSER *p, struct line *ln)
 {
-    struct pfs_str size, nrcpt;
+    struct pfs_str sender, size, nrcpt;
     struct pfs_qentry *e;
     struct pfs_event ev;
     uint64_t nbytes = 0, n = 0;
@@ -909,8 +953,9 @@ static int do_qmgr(PFS_PARSER *p, struct line *ln)
     if (ln->qid.len == 0)
 	return (0);
     if (match(p, PAT_QMGR_FROM, ln->subj, ln->slen)) {
-	cap(p, PAT_QMGR_FROM, ln->subj, 1, &size);
-	cap(p, PAT_QMGR_FROM, ln->subj, 2, &nrcpt);
+	cap(p, PAT_QMGR_FROM, ln->subj, 1, &sender);
+	cap(p, PAT_QMGR_FROM, ln->subj, 2, &size);
+	cap(p, PAT_QMGR_FROM, ln->subj, 3, &nrcpt);
 	bad = num_field(size, PFS_SIZE_MAX, &nbytes) < 0;
 	bad |= num_field(nrcpt, PFS_NRCPT_MAX, &n) < 0;
 	if (bad)
@@ -927,7 +972,7 @@ static int do_qmgr(PFS_PARSER *p, struct line *ln)
 		pfs_qtable_pend(p->qt, e);
 	    } else {
 		e->flags |= PFS_QF_COUNTED;
-		receipt(p, e, &ln->hdr, nbytes, (unsigned) n);
+		receipt(p, e, &ln->hdr, sender, nbytes, (unsigned) n);
 	    }
 	}
 	return (1);
@@ -1147,22 +1192,64 @@ static int do_bounce(PFS_PARSER *p, struct line *ln)
     return (1);
 }
 
-/* verdict - count a content filter's verdict */
-
-static void verdict(PFS_PARSER *p, const struct line *ln, enum pfs_verdict v)
+/*
+ * verdict - count a content filter's verdict; again: the mail had a
+ * verdict of another scanner already (pfs_scans), its virus counted.
+ */
+static void verdict(PFS_PARSER *p, const struct line *ln, enum pfs_verdict v, int again)
 {
     struct pfs_event ev;
 
     if (v == PFS_VD_SPAM)
 	pfs_scalar_inc(p->stats, PFS_SPAM);
-    else if (v == PFS_VD_VIRUS)
+    else if (v == PFS_VD_VIRUS && !again)
 	pfs_scalar_inc(p->stats, PFS_VIRUS);
     else if (v == PFS_VD_CLEAN)
 	pfs_scalar_inc(p->stats, PFS_CLEAN);
     memset(&ev, 0, sizeof(ev));
     ev.type = PFS_EV_VERDICT;
     ev.verdict = v;
+    ev.again = again;
     emit(p, &ev, ln);
+}
+
+/*
+ * clamav - a verdict of clamd or clamav-milter: once per mail, and once
+ * with the front-end that asked (pfs_scans). Returns 0 for a repeat.
+ */
+static int clamav(PFS_PARSER *p, const struct line *ln, enum pfs_scan_from from,
+		          long pid, struct pfs_str key, int virus)
+{
+    enum pfs_scan_from partner = PFS_SCAN_CLAMD;
+    enum pfs_scan_result res;
+
+    res = pfs_scans_verdict(p->scans, from, &ln->hdr, pid, key, virus, &partner);
+    if (res == PFS_SCAN_REPEAT)
+	return (0);
+    /* ClamAV's own count, unless ClamAV reported this mail already. */
+    if (res == PFS_SCAN_NEW || partner == PFS_SCAN_AMAVIS)
+	pfs_scalar_inc(p->stats, virus ? PFS_CLAMAV_INFECTED : PFS_CLAMAV_CLEAN);
+    verdict(p, ln, virus ? PFS_VD_VIRUS : PFS_VD_NOVIRUS, res == PFS_SCAN_AGAIN);
+    return (1);
+}
+
+/* milter_key - a clamav-milter line's mail: its queue ID, else sender and second */
+
+static struct pfs_str milter_key(PFS_PARSER *p, enum pat_id id, const struct line *ln,
+				         char *buf, size_t len)
+{
+    struct pfs_str qid, sender;
+    int     n;
+
+    cap(p, id, ln->subj, 1, &qid);
+    if (qid.len > 0 && !STR_EQ(qid, "UNKNOWN"))
+	return (qid);
+    cap(p, id, ln->subj, 2, &sender);
+    n = snprintf(buf, len, "%.*s %02d:%02d:%02d", (int) (sender.len > 200 ? 200 : sender.len),
+		 sender.ptr, ln->hdr.time.hour, ln->hdr.time.min, ln->hdr.time.sec);
+    qid.ptr = buf;
+    qid.len = n < 0 ? 0 : (size_t) n >= len ? len - 1 : (size_t) n;
+    return (qid);
 }
 
 /* do_amavis - amavisd-new verdict lines */
@@ -1183,6 +1270,8 @@ static int do_amavis(PFS_PARSER *p, struct line *ln)
 	{"UNCHECKED", PFS_AMAVIS_UNCHECKED, PFS_VD_OTHER},
     };
     struct pfs_str how, what;
+    struct pfs_str none = {ln->subj, 0};
+    enum pfs_scan_result res;
     size_t  i;
 
     if (!match(p, PAT_AMAVIS, ln->subj, ln->slen))
@@ -1195,7 +1284,10 @@ static int do_amavis(PFS_PARSER *p, struct line *ln)
 	if (what.len == strlen(kinds[i].name)
 	    && memcmp(what.ptr, kinds[i].name, what.len) == 0) {
 	    pfs_scalar_inc(p->stats, kinds[i].id);
-	    verdict(p, ln, kinds[i].v);
+	    /* clamd may have reported this mail: its directory names our pid. */
+	    res = pfs_scans_verdict(p->scans, PFS_SCAN_AMAVIS, &ln->hdr, ln->hdr.pid,
+				    none, kinds[i].v == PFS_VD_VIRUS, 0);
+	    verdict(p, ln, kinds[i].v, res == PFS_SCAN_AGAIN);
 	    break;
 	}
     }
@@ -1206,7 +1298,8 @@ static int do_amavis(PFS_PARSER *p, struct line *ln)
 
 static int do_filter(PFS_PARSER *p, struct line *ln, enum prog prog)
 {
-    struct pfs_str what;
+    struct pfs_str what, path;
+    char    key[256];
 
     switch (prog) {
     case PROG_SPAMD:
@@ -1214,44 +1307,49 @@ static int do_filter(PFS_PARSER *p, struct line *ln, enum prog prog)
 	    cap(p, PAT_SPAMD, ln->subj, 1, &what);
 	    if (what.ptr[0] == 'c') {
 		pfs_scalar_inc(p->stats, PFS_SPAMD_CLEAN);
-		verdict(p, ln, PFS_VD_CLEAN);
+		verdict(p, ln, PFS_VD_CLEAN, 0);
 	    } else {
 		pfs_scalar_inc(p->stats, PFS_SPAMD_SPAM);
-		verdict(p, ln, PFS_VD_SPAM);
+		verdict(p, ln, PFS_VD_SPAM, 0);
 	    }
 	}
 	return (1);
     case PROG_CLAMD:
 	if (match(p, PAT_CLAMD_FOUND, ln->subj, ln->slen)) {
-	    pfs_scalar_inc(p->stats, PFS_CLAMAV_INFECTED);
-	    verdict(p, ln, PFS_VD_VIRUS);
+	    cap(p, PAT_CLAMD_FOUND, ln->subj, 1, &path);
+	    clamav(p, ln, PFS_SCAN_CLAMD, pfs_scans_amavis_pid(path), path, 1);
+	} else if (match(p, PAT_CLAMD_OK, ln->subj, ln->slen)) {
+	    cap(p, PAT_CLAMD_OK, ln->subj, 1, &path);
+	    clamav(p, ln, PFS_SCAN_CLAMD, pfs_scans_amavis_pid(path), path, 0);
 	}
 	return (1);
     case PROG_CLAMAV_MILTER:
-	if (match(p, PAT_CLAMAV_MILTER, ln->subj, ln->slen)) {
-	    pfs_scalar_inc(p->stats, PFS_CLAMAV_INFECTED);
-	    verdict(p, ln, PFS_VD_VIRUS);
-	}
+	if (match(p, PAT_CLAMAV_MILTER, ln->subj, ln->slen))
+	    clamav(p, ln, PFS_SCAN_MILTER, -1,
+		   milter_key(p, PAT_CLAMAV_MILTER, ln, key, sizeof(key)), 1);
+	else if (match(p, PAT_CLAMAV_MILTER_CLEAN, ln->subj, ln->slen))
+	    clamav(p, ln, PFS_SCAN_MILTER, -1,
+		   milter_key(p, PAT_CLAMAV_MILTER_CLEAN, ln, key, sizeof(key)), 0);
 	return (1);
     case PROG_RSPAMD:
 	if (match(p, PAT_RSPAMD, ln->subj, ln->slen)) {
 	    cap(p, PAT_RSPAMD, ln->subj, 1, &what);
 	    if (STR_EQ(what, "no action")) {
 		pfs_scalar_inc(p->stats, PFS_RSPAMD_NO_ACTION);
-		verdict(p, ln, PFS_VD_CLEAN);
+		verdict(p, ln, PFS_VD_CLEAN, 0);
 	    } else if (STR_EQ(what, "greylist")) {
 		pfs_scalar_inc(p->stats, PFS_RSPAMD_GREYLIST);
 	    } else if (STR_EQ(what, "add header")) {
 		pfs_scalar_inc(p->stats, PFS_RSPAMD_ADD_HEADER);
-		verdict(p, ln, PFS_VD_SPAM);
+		verdict(p, ln, PFS_VD_SPAM, 0);
 	    } else if (STR_EQ(what, "rewrite subject")) {
 		pfs_scalar_inc(p->stats, PFS_RSPAMD_REWRITE_SUBJECT);
-		verdict(p, ln, PFS_VD_SPAM);
+		verdict(p, ln, PFS_VD_SPAM, 0);
 	    } else if (STR_EQ(what, "soft reject")) {
 		pfs_scalar_inc(p->stats, PFS_RSPAMD_SOFT_REJECT);
 	    } else {
 		pfs_scalar_inc(p->stats, PFS_RSPAMD_REJECT);
-		verdict(p, ln, PFS_VD_SPAM);
+		verdict(p, ln, PFS_VD_SPAM, 0);
 	    }
 	}
 	return (1);
@@ -1748,6 +1846,7 @@ PFS_PARSER *pfs_parser_create(PFS_STATS *stats, const struct pfs_parser_opts *op
     p->qt = pfs_qtable_create(opts->queue_cap ? opts->queue_cap : PFS_DEF_QUEUE_CAP);
     pfs_qtable_set_evict(p->qt, on_evict, p);
     p->link = pfs_link_create();
+    p->scans = pfs_scans_create();
     p->ignore_clients = copy_list(opts->ignore_clients, opts->n_ignore_clients);
     p->n_ignore_clients = opts->n_ignore_clients;
     p->ignore_relays = copy_list(opts->ignore_relays, opts->n_ignore_relays);
@@ -1892,6 +1991,7 @@ void    pfs_parser_free(PFS_PARSER *p)
     }
     pfs_qtable_free(p->qt);
     pfs_link_free(p->link);
+    pfs_scans_free(p->scans);
     free_list(p->ignore_clients, p->n_ignore_clients);
     free_list(p->ignore_relays, p->n_ignore_relays);
     free(p);

@@ -52,6 +52,7 @@ enum pfs_status {
 
 enum pfs_verdict {
     PFS_VD_CLEAN, PFS_VD_SPAM, PFS_VD_VIRUS, PFS_VD_OTHER,
+    PFS_VD_NOVIRUS,			/* ClamAV: no virus (nothing about spam) */
 };
 
 struct pfs_event {
@@ -65,10 +66,12 @@ struct pfs_event {
     int     dsn_class;			/* 2, 4, 5; 0 if none */
     uint64_t delay_ms;			/* DELIVERY: delay= */
     uint64_t delays_ms[4];		/* DELIVERY: delays=a/b/c/d */
+    struct pfs_str sender;		/* RECEIVED: the envelope sender */
     uint64_t size;			/* RECEIVED */
     unsigned nrcpt;			/* RECEIVED */
     enum pfs_verdict verdict;		/* VERDICT */
     uint64_t filter_ms;			/* DELIVERY: time in filter hops before */
+    int     again;			/* VERDICT: the mail had one (pfs_scans) */
 };
 
 typedef void (*PFS_EVENT_FN) (const struct pfs_event *, void *ctx);

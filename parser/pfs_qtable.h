@@ -34,6 +34,7 @@ enum pfs_origin {
 #define PFS_QF_GONE	(1<<4)		/* removed while its receipt waits */
 #define PFS_QF_LOOPBACK	(1<<5)		/* smtpd client on a loopback address */
 #define PFS_QF_EXPECTED	(1<<6)		/* a copy named before smtpd logged it */
+#define PFS_QF_CLIENT	(1<<7)		/* account is the smtpd client's address */
 
 struct pfs_qentry {
     uint64_t sid;			/* source identity: the key, with qid */
@@ -50,6 +51,7 @@ struct pfs_qentry {
     struct pfs_time when;
     /* A re-injected copy: time its mail spent before, in filter hops. */
     uint64_t hop_ms;
+#define PFS_QF_CLIENT	(1<<7)		/* account is the smtpd client's address */
 };
 
 typedef struct PFS_QTABLE PFS_QTABLE;

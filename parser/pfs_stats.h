@@ -98,6 +98,7 @@
     X(SPAMD_CLEAN, "spamd:clean") \
     X(SPAMD_SPAM, "spamd:spam") \
     X(CLAMAV_INFECTED, "clamav:infected") \
+    X(CLAMAV_CLEAN, "clamav:clean") \
     X(RSPAMD_NO_ACTION, "rspamd:no-action") \
     X(RSPAMD_GREYLIST, "rspamd:greylist") \
     X(RSPAMD_ADD_HEADER, "rspamd:add-header") \

@@ -173,7 +173,7 @@ static int get_absent(const char *oidtext)
 
 /*
  * The expected walk, built here from first principles: GROUP.SUBID.0 for
- * the scalars (64 counters, 1 Counter64, 13 agent objects), and for each
+ * the scalars (65 counters, 1 Counter64, 13 agent objects), and for each
  * table every readable column of every row in index order.
  */
 struct oidv {
@@ -246,7 +246,7 @@ static void expected_walk(struct oidlist *l)
     const char *slash;
 
     /* Scalars. */
-    for (c = 1; c <= 68; c++) {
+    for (c = 1; c <= 69; c++) {
 	tail[0] = 1, tail[1] = 1, tail[2] = c;
 	push(l, tail, 3, &zero, 1);
     }
@@ -391,13 +391,13 @@ END_TEST
 
 START_TEST(walk_counts)
 {
-    /* 84 scalars + 28 reject + 10 file, and the e2e log's rows. */
+    /* 85 scalars + 28 reject + 10 file, and the e2e log's rows. */
     struct oidlist got = {0, 0, 0};
 
     walk(&got);
     ck_assert_uint_eq(pfs_agentx_rows(ax, PFS_MT_REJECT), 14);
     ck_assert_uint_eq(pfs_agentx_rows(ax, PFS_MT_FILE), 2);
-    ck_assert_uint_eq(got.n, 84 + 28 + 10
+    ck_assert_uint_eq(got.n, 85 + 28 + 10
 		      + 6 * pfs_agentx_rows(ax, PFS_MT_TRANSPORT)
 		      + 5 * pfs_agentx_rows(ax, PFS_MT_PROGRAM)
 		      + 3 * pfs_agentx_rows(ax, PFS_MT_DSN)
@@ -431,7 +431,8 @@ START_TEST(scalar_values)
     ck_assert_uint_eq(get_u64(ROOT ".1.1.68.0", ASN_COUNTER), 15);
     ck_assert_uint_eq(get_u64(ROOT ".1.1.65.0", ASN_COUNTER), 0);	/* hop:linked */
     ck_assert_uint_eq(get_u64(ROOT ".1.8.14.0", ASN_COUNTER), 0);	/* overflow:link */
-    ck_assert(get_absent(ROOT ".1.1.69.0"));
+    ck_assert_uint_eq(get_u64(ROOT ".1.1.69.0", ASN_COUNTER), 0);	/* clamav:clean */
+    ck_assert(get_absent(ROOT ".1.1.70.0"));
     ck_assert(get_absent(ROOT ".1.1.1.1"));
     ck_assert_uint_eq(get_u64(ROOT ".1.8.15.0", ASN_COUNTER), 0);	/* bad-number */
     ck_assert(get_absent(ROOT ".1.8.16.0"));
