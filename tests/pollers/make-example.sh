@@ -69,7 +69,8 @@ fx_start_snmpd || exit 1
 fx_start_agent || exit 1
 echo "# postfix instance, snmpd and agent up"
 
-G="$GRAPH -q -d $fx_dir/rrd -w $fx_dir/www"
+# Generous SNMP timeouts: this runs for minutes on a busy machine.
+G="$GRAPH -q -t 5 -r 3 -d $fx_dir/rrd -w $fx_dir/www"
 host=mx1=$fx_sock
 read_lines=0
 $G --time $T0 poll "$host" || exit 1
@@ -82,7 +83,7 @@ for m in $(seq 0 1439); do
         cat "$fx_dir/min/$m" >>"$fx_dir/mail.log"
         read_lines=$((read_lines + $(wc -l <"$fx_dir/min/$m")))
     fi
-    fx_wait_get $R.1.8.2.0 $read_lines 30 || exit 1
+    fx_wait_get $R.1.8.2.0 $read_lines 60 || exit 1
     # Let the queue reader catch up with what was just sent.
     [ $((m % 30)) = 16 ] && sleep 1.2
     $G --time $((T0 + 60 * (m + 1))) poll "$host" || exit 1
@@ -92,7 +93,7 @@ $G --time $((T0 + 86400)) draw || exit 1
 mkdir -p "$fx_dir/chrome"
 timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
-    --user-data-dir="$fx_dir/chrome" --hide-scrollbars --window-size=1240,760 \
+    --user-data-dir="$fx_dir/chrome" --hide-scrollbars --window-size=1240,800 \
     --screenshot="$fx_dir/page.png" "file://$fx_dir/www/mx1/index.html" >/dev/null 2>&1
 if [ -s "$fx_dir/page.png" ]; then
     cp "$fx_dir/page.png" "$out" && echo "# wrote $out"
