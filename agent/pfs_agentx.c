@@ -250,6 +250,10 @@ static int scalar_handler(netsnmp_mib_handler *handler,
 	case PFS_MV_DISCONTINUITY:
 	    set_ulong(req->requestvb, ASN_TIMETICKS, discontinuity_ticks(ax));
 	    break;
+	case PFS_MV_WAITING:
+	    set_ulong(req->requestvb, ASN_GAUGE, ax->files.waiting ?
+		      (u_long) ax->files.waiting(ax->files.ctx) : 0);
+	    break;
 	default:
 	    netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHOBJECT);
 	    break;

@@ -28,6 +28,7 @@ struct pfs_agentx_files {
     size_t  (*count) (void *ctx);
     void    (*status) (void *ctx, size_t i, struct pfs_follow_status *);
     time_t  (*last_line) (void *ctx);
+    size_t  (*waiting) (void *ctx);	/* receipts waiting for a filter link */
     void   *ctx;
 };
 

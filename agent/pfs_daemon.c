@@ -273,6 +273,13 @@ static void files_status(void *ctx, size_t i, struct pfs_follow_status *fs)
     pfs_follow_status(((struct daemon *) ctx)->follow, i, fs);
 }
 
+/* files_waiting - pfs_agentx_files glue */
+
+static size_t files_waiting(void *ctx)
+{
+    return (pfs_parser_pending(((struct daemon *) ctx)->parser));
+}
+
 /* files_last_line - pfs_agentx_files glue */
 
 static time_t files_last_line(void *ctx)
@@ -852,7 +859,9 @@ static void leave_agentx(void)
 
 static void setup_snmp(struct daemon *d, int state_loaded)
 {
-    struct pfs_agentx_files files = {files_count, files_status, files_last_line, d};
+    struct pfs_agentx_files files = {
+	files_count, files_status, files_last_line, files_waiting, d
+    };
 
     /*
      * No MIB module is read (MIBS), and no MIB directory is searched: with

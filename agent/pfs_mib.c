@@ -149,6 +149,7 @@ static const struct pfs_mib_scalar agent[] = {
     {13, "pfsAgentOverflowQueue", PFS_MV_COUNTER, PFS_OVERFLOW_QUEUE},
     {14, "pfsAgentOverflowLink", PFS_MV_COUNTER, PFS_OVERFLOW_LINK},
     {15, "pfsAgentLinesBadNumber", PFS_MV_COUNTER, PFS_LINES_BAD_NUMBER},
+    {16, "pfsAgentReceiptsWaiting", PFS_MV_WAITING, -1},
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

@@ -26,6 +26,11 @@ test_pkgs="check snmptrapd smitools libsnmp-base postfix mrtg clang libclang-rt-
 # takes a clean copy of the tree with git and runs lintian.
 package_pkgs="build-essential debhelper lintian git check"
 
+# The pollers' tests (issue 13): graphs, the browser that screenshots
+# them, the Prometheus SNMP exporter and its generator, JSON tools.
+poller_pkgs="rrdtool chromium prometheus-snmp-exporter jq curl"
+test_pkgs="$test_pkgs $poller_pkgs"
+
 # The MIB tests take the IETF base MIBs from the npm registry (npm pack
 # net-snmp); use the machine's npm if it has one, else Debian's.
 command -v npm >/dev/null 2>&1 || test_pkgs="$test_pkgs npm"

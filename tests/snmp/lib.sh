@@ -23,6 +23,7 @@
 #   fx_stop_agent            SIGTERM; returns its exit status
 #   fx_get OID               value of OID (v2c), "" on error
 #   fx_wait_get OID VALUE [SECONDS]  poll until OID reads VALUE
+#   fx_wait_settled [SECONDS] until no receipt waits for a content-filter link
 #   ok / not_ok / is A B MSG TAP output
 #
 # Variables: fx_dir, fx_sock (SNMP peer), fx_root (our numeric root),
@@ -304,6 +305,14 @@ fx_wait_get() {
     done
     echo "# $1 is '$(fx_get "$1")' after ${3:-5} s, want '$2'"
     return 1
+}
+
+# fx_wait_settled [SECONDS] - until no receipt waits for a content-filter
+# link (pfsAgentReceiptsWaiting.0 = 0; default 30 s): mail from a loopback
+# client is counted once the log has been quiet for 10 s (doc/counters.md),
+# as --once counts it at the end of its input
+fx_wait_settled() {
+    fx_wait_get "$fx_root.1.8.16.0" 0 "${1:-30}"
 }
 
 # fx_done - plan line, exit status
