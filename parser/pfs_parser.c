@@ -91,6 +91,7 @@
 #include "pfs_lines.h"
 #include "pfs_link.h"
 #include "pfs_scans.h"
+#include "pfs_status.h"
 #include "pfs_util.h"
 
 /*
@@ -240,6 +241,7 @@ struct PFS_PARSER {
     char  **ignore_relays;
     size_t  n_ignore_relays;
     int     ignore_localhost;
+    int     patterns_only;		/* no pfs_status_scan() */
     PFS_EVENT_FN event_fn;
     void   *event_ctx;
     /* Cache of the last line's source row. */
@@ -1353,29 +1355,39 @@ static void deliver(PFS_PARSER *p, const struct line *ln, const struct dlv *dv)
 
 static int delivery_status(PFS_PARSER *p, struct line *ln)
 {
-    struct pfs_str delay, dclass, status, d[4], rest;
+    struct pfs_status_fields sf;
+    struct pfs_str status, rest;
     struct dlv dv;
     int     bad;
     int     i;
 
-    if (ln->qid.len == 0 || !match(p, PAT_DELIVERY, ln->subj, ln->slen))
+    if (ln->qid.len == 0)
 	return (0);
+    /* The usual shape by hand (pfs_status); the pattern decides the rest. */
+    if (p->patterns_only || pfs_status_scan(ln->subj, ln->slen, &sf) < 0) {
+	if (!match(p, PAT_DELIVERY, ln->subj, ln->slen))
+	    return (0);
+	cap(p, PAT_DELIVERY, ln->subj, 1, &sf.relay);
+	cap(p, PAT_DELIVERY, ln->subj, 2, &sf.delay);
+	for (i = 0; i < 4; i++)
+	    cap(p, PAT_DELIVERY, ln->subj, 3 + i, sf.delays + i);
+	cap(p, PAT_DELIVERY, ln->subj, 7, &sf.dclass);
+	cap(p, PAT_DELIVERY, ln->subj, 8, &sf.dsub);
+	cap(p, PAT_DELIVERY, ln->subj, 9, &sf.status);
+	sf.end = (size_t) (match_end(p, PAT_DELIVERY, ln).ptr - ln->subj);
+    }
 
     /* Delays matter to event consumers; a bad one is counted all the same. */
     memset(&dv, 0, sizeof(dv));
-    cap(p, PAT_DELIVERY, ln->subj, 2, &delay);
-    bad = ms_field(delay, dv.ms) < 0;
-    for (i = 0; i < 4; i++) {
-	cap(p, PAT_DELIVERY, ln->subj, 3 + i, d + i);
-	bad |= ms_field(d[i], dv.ms + 1 + i) < 0;
-    }
+    bad = ms_field(sf.delay, dv.ms) < 0;
+    for (i = 0; i < 4; i++)
+	bad |= ms_field(sf.delays[i], dv.ms + 1 + i) < 0;
     if (bad)
 	pfs_scalar_inc(p->stats, PFS_LINES_BAD_NUMBER);
-    cap(p, PAT_DELIVERY, ln->subj, 1, &dv.relay);
-    cap(p, PAT_DELIVERY, ln->subj, 7, &dclass);
-    cap(p, PAT_DELIVERY, ln->subj, 8, &dv.dsub);
-    cap(p, PAT_DELIVERY, ln->subj, 9, &status);
-    dv.dclass = dclass.ptr[0];
+    dv.relay = sf.relay;
+    dv.dsub = sf.dsub;
+    status = sf.status;
+    dv.dclass = sf.dclass.ptr[0];
     if (STR_EQ(status, "sent"))
 	dv.status = PFS_ST_SENT;
     else if (status.ptr[0] == 'd' ? STR_EQ(status, "deliverable") : status.ptr[0] == 'u')
@@ -1390,7 +1402,8 @@ static int delivery_status(PFS_PARSER *p, struct line *ln)
     dv.relay_lo = (uint8_t) pfs_link_loopback(dv.relay);
     dv.ignored = (uint8_t) ignored_peer(p, p->ignore_relays, p->n_ignore_relays, dv.relay);
     if (dv.status == PFS_ST_SENT) {
-	rest = match_end(p, PAT_DELIVERY, ln);
+	rest.ptr = ln->subj + sf.end;
+	rest.len = ln->slen - sf.end;
 	dv.has_id = pfs_link_queued_as(rest.ptr, rest.len, &dv.id) && is_qid(dv.id.ptr, dv.id.len);
     }
     deliver(p, ln, &dv);
@@ -2228,6 +2241,7 @@ PFS_PARSER *pfs_parser_create(PFS_STATS *stats, const struct pfs_parser_opts *op
     p->ignore_relays = copy_list(opts->ignore_relays, opts->n_ignore_relays);
     p->n_ignore_relays = opts->n_ignore_relays;
     p->ignore_localhost = opts->ignore_localhost;
+    p->patterns_only = opts->patterns_only;
 
     for (i = 0; i < PAT_COUNT; i++) {
 	p->re[i] = pcre2_compile((PCRE2_SPTR) pat_src[i], PCRE2_ZERO_TERMINATED,
@@ -2366,6 +2380,7 @@ PFS_PARSER *pfs_parser_worker(const PFS_PARSER *p, char *err, size_t errlen)
     opts.ignore_relays = (const char *const *) p->ignore_relays;
     opts.n_ignore_relays = p->n_ignore_relays;
     opts.ignore_localhost = p->ignore_localhost;
+    opts.patterns_only = p->patterns_only;
     /* Its own table stays empty: a small one. */
     opts.queue_cap = 1;
     if ((w = pfs_parser_create(0, &opts, err, errlen)) == 0)

@@ -30,6 +30,7 @@ struct pfs_parser_opts {
     size_t  n_ignore_relays;
     int     ignore_localhost;		/* 127.0.0.0/8 and ::1, both sides */
     size_t  queue_cap;			/* messages in flight remembered */
+    int     patterns_only;		/* tests: no hand scanner (pfs_status) */
 };
 
 #define PFS_DEF_QUEUE_CAP	100000
