@@ -2540,7 +2540,7 @@ void    pfs_parser_settle_batch(PFS_PARSER *p, PFS_BATCH *b)
     blank_hdr(&ln.hdr);
     ln.subj = "";
     recs = pfs_batch_records(b, &len);
-    for (q = recs; q < recs + len; q += r->size) {
+    for (q = recs; len > 0 && q < recs + len; q += r->size) {
 	r = (const struct rec *) q;
 	switch (r->kind) {
 	case R_TIME:
