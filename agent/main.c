@@ -6,7 +6,7 @@
  * SYNOPSIS
  *	postfix-stats-agent [-f] [-d] [-x AGENTX-SOCKET] [-c CONFIG] [LOGFILE...]
  *
- *	postfix-stats-agent --once [--json] [-c CONFIG] FILE...
+ *	postfix-stats-agent --once [--json] [--threads N] [-c CONFIG] FILE...
  *
  *	postfix-stats-agent --oids [-c CONFIG] [FILE...]
  * DESCRIPTION
@@ -16,6 +16,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,11 +26,12 @@
 #include "pfs_daemon.h"
 #include "pfs_log.h"
 #include "pfs_once.h"
+#include "pfs_pread.h"
 #include "pfs_util.h"
 
 enum {
     OPT_ONCE = 256, OPT_JSON, OPT_HELP, OPT_VERSION, OPT_STATE, OPT_FROM_START,
-    OPT_OIDS,
+    OPT_OIDS, OPT_THREADS,
 };
 
 static const struct option long_opts[] = {
@@ -42,6 +44,7 @@ static const struct option long_opts[] = {
     {"config", required_argument, 0, 'c'},
     {"state", required_argument, 0, OPT_STATE},
     {"from-start", no_argument, 0, OPT_FROM_START},
+    {"threads", required_argument, 0, OPT_THREADS},
     {"help", no_argument, 0, OPT_HELP},
     {"version", no_argument, 0, OPT_VERSION},
     {0, 0, 0, 0},
@@ -60,7 +63,7 @@ static void usage(FILE *fp)
 {
     fprintf(fp,
 	    "Usage: postfix-stats-agent [-f] [-d] [-x AGENTX-SOCKET] [-c CONFIG] [LOGFILE...]\n"
-	    "       postfix-stats-agent --once [--json] [-c CONFIG] FILE...\n"
+	    "       postfix-stats-agent --once [--json] [--threads N] [-c CONFIG] FILE...\n"
 	    "       postfix-stats-agent --oids [-c CONFIG] [FILE...]\n"
 	    "\n"
 	    "Count what the Postfix mail log says: messages received, sent,\n"
@@ -77,6 +80,8 @@ static void usage(FILE *fp)
 	    "  --once             read FILE... (\"-\" for standard input) to the end,\n"
 	    "                     print every counter as \"name value\" lines, exit\n"
 	    "  --json             with --once: print one JSON object instead\n"
+	    "  --threads N        with --once: read on N threads (default: threads,\n"
+	    "                     else one per processor); 1: on one\n"
 	    "  --oids             print \"COUNTER OBJECT OID\" for every MIB object;\n"
 	    "                     with FILE..., for every table row they produce\n"
 	    "  -c, --config FILE  configuration file (default %s)\n"
@@ -104,6 +109,8 @@ int     main(int argc, char **argv)
     const char *config_path = 0;
     const char *state_path = 0;
     int     from_start = 0;
+    long    threads = -1;
+    char   *end;
     struct pfs_daemon_opts dopts;
     int     once = 0;
     int     oids = 0;
@@ -145,6 +152,15 @@ int     main(int argc, char **argv)
 	case OPT_FROM_START:
 	    from_start = 1;
 	    break;
+	case OPT_THREADS:
+	    errno = 0;
+	    threads = strtol(optarg, &end, 10);
+	    if (errno || end == optarg || *end || threads < 1 || threads > PFS_PREAD_MAX_THREADS) {
+		fprintf(stderr, "postfix-stats-agent: --threads takes a number from 1 to %d\n",
+			PFS_PREAD_MAX_THREADS);
+		return (2);
+	    }
+	    break;
 	case OPT_HELP:
 	    usage(stdout);
 	    return (0);
@@ -159,6 +175,10 @@ int     main(int argc, char **argv)
     }
     if (once && oids) {
 	fprintf(stderr, "postfix-stats-agent: --once and --oids do not go together\n");
+	return (2);
+    }
+    if (threads > 0 && !once) {
+	fprintf(stderr, "postfix-stats-agent: --threads goes with --once\n");
 	return (2);
     }
     if (!once && !oids) {
@@ -185,6 +205,8 @@ int     main(int argc, char **argv)
     }
     if (from_start)
 	cfg.from_start = 1;
+    if (threads > 0)
+	cfg.threads = (unsigned) threads;
     if (json && !once) {
 	fprintf(stderr, "postfix-stats-agent: --json goes with --once\n");
 	return (2);

@@ -54,6 +54,7 @@
 #include "pfs_config.h"
 #include "pfs_netlist.h"
 #include "pfs_parser.h"
+#include "pfs_pread.h"
 #include "pfs_util.h"
 
 enum type {
@@ -107,6 +108,8 @@ static const struct token tokens[] = {
     "with no saved position, read logs from their start (default no)"},
     {"pidfile", T_STRING, OFF(pidfile), 0, 0, "PATH",
     "pid file in daemon mode (default " PFS_DEF_PIDFILE ")"},
+    {"threads", T_UINT, OFF(threads), 0, PFS_PREAD_MAX_THREADS, "N",
+    "threads that read logs from start to end, --once (default 0: one per processor)"},
     /* Alerts: doc/alerts.md. */
     {"account_tracking", T_BOOL, OFF(accounts), 0, 1, "yes|no",
     "keep the per-account table (default yes; no for privacy)"},

@@ -79,6 +79,8 @@ struct pfs_config {
     int     journal;			/* read Postfix's journal entries */
     struct pfs_strlist journal_identifiers;	/* SYSLOG_IDENTIFIER names */
     char   *journal_directory;		/* journal files, or NULL: the system's */
+    /* Reading a log to its end on several threads (issue 14): pfs_pread(3). */
+    unsigned threads;			/* 0: one per processor */
 };
 
 extern void pfs_config_init(struct pfs_config *);

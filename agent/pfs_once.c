@@ -13,6 +13,8 @@
  *	int	pfs_print_counters(fp, stats, json)
  *
  *	int	pfs_read_files(parser, files, nfiles)
+ *
+ *	int	pfs_read_files_threads(parser, files, nfiles, threads)
  * DESCRIPTION
  *	pfs_once_run() reads each file ("-" is standard input) from its
  *	start to its end through one parser and one counter store, then
@@ -25,6 +27,10 @@
  *	--oids FILE... read them; at the end of the last one, the receipts
  *	that still wait for a possible content-filter link are counted
  *	(pfs_parser_flush()): nothing more will come to link them.
+ *	pfs_read_files_threads() does the same on threads threads
+ *	(pfs_pread(3)), with the same result; 1 is pfs_read_files(). --once
+ *	reads on the configured number of threads ("threads", --threads),
+ *	by default one per processor.
  *
  *	pfs_engine_create() builds the counter store and the parser from the
  *	configuration (caps, ignore lists); the daemon uses it too, so both
@@ -46,6 +52,7 @@
 #include "pfs_log.h"
 #include "pfs_lines.h"
 #include "pfs_once.h"
+#include "pfs_pread.h"
 #include "pfs_util.h"
 
 #define READ_CHUNK	(1 << 20)
@@ -188,17 +195,27 @@ int     pfs_print_counters(FILE *fp, const PFS_STATS *st, int json)
     return (ret);
 }
 
-/* pfs_read_files - feed named files ("-": standard input); -1 if any failed */
+/* read_one - one descriptor, on one thread or through pr */
 
-int     pfs_read_files(PFS_PARSER *p, char **files, int nfiles)
+static int read_one(int fd, const char *name, PFS_PARSER *p, PFS_PREAD *pr)
 {
+    return (pr ? pfs_pread_fd(pr, fd, name) : pfs_read_fd(fd, name, p, 1));
+}
+
+/* pfs_read_files_threads - feed named files ("-": standard input); -1 if any failed */
+
+int     pfs_read_files_threads(PFS_PARSER *p, char **files, int nfiles, int threads)
+{
+    PFS_PREAD *pr = 0;
     int     i;
     int     fd;
     int     ret = 0;
 
+    if (threads > 1 && (pr = pfs_pread_create(p, threads, 0)) == 0)
+	return (-1);
     for (i = 0; i < nfiles; i++) {
 	if (strcmp(files[i], "-") == 0) {
-	    if (pfs_read_fd(0, "standard input", p, 1) < 0)
+	    if (read_one(0, "standard input", p, pr) < 0)
 		ret = -1;
 	    continue;
 	}
@@ -207,12 +224,20 @@ int     pfs_read_files(PFS_PARSER *p, char **files, int nfiles)
 	    ret = -1;
 	    continue;
 	}
-	if (pfs_read_fd(fd, files[i], p, 1) < 0)
+	if (read_one(fd, files[i], p, pr) < 0)
 	    ret = -1;
 	close(fd);
     }
+    pfs_pread_free(pr);
     pfs_parser_flush(p);
     return (ret);
+}
+
+/* pfs_read_files - feed named files on one thread */
+
+int     pfs_read_files(PFS_PARSER *p, char **files, int nfiles)
+{
+    return (pfs_read_files_threads(p, files, nfiles, 1));
 }
 
 /* pfs_once_run - the --once mode */
@@ -223,7 +248,8 @@ int     pfs_once_run(const struct pfs_config *cfg, char **files, int nfiles, int
     PFS_PARSER *p = pfs_engine_create(cfg, &st);
     int     status = 0;
 
-    if (pfs_read_files(p, files, nfiles) < 0)
+    if (pfs_read_files_threads(p, files, nfiles,
+			       cfg->threads ? (int) cfg->threads : pfs_pread_cores()) < 0)
 	status = 1;
     if (status == 0 && pfs_print_counters(stdout, st, json) < 0) {
 	log_warn("cannot write the counters");

@@ -23,5 +23,6 @@ extern PFS_PARSER *pfs_engine_create(const struct pfs_config *, PFS_STATS **);
 extern int pfs_print_counters(FILE *, const PFS_STATS *, int json);
 extern int pfs_read_fd(int fd, const char *name, PFS_PARSER *, int flush_tail);
 extern int pfs_read_files(PFS_PARSER *, char **files, int nfiles);
+extern int pfs_read_files_threads(PFS_PARSER *, char **files, int nfiles, int threads);
 
 #endif

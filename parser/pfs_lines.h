@@ -36,4 +36,7 @@ extern size_t pfs_lines_feed(PFS_LINEBUF *, const char *, size_t);
 extern size_t pfs_lines_pending(const PFS_LINEBUF *);
 extern void pfs_lines_reset(PFS_LINEBUF *);
 
+/* A buffer of whole lines: those that start before limit. */
+extern size_t pfs_lines_split(const char *, size_t len, size_t limit, PFS_LINE_FN, void *);
+
 #endif

@@ -87,9 +87,11 @@
 #include <pcre2.h>
 
 #include "pfs_parser.h"
+#include "pfs_batch.h"
 #include "pfs_lines.h"
 #include "pfs_link.h"
 #include "pfs_scans.h"
+#include "pfs_status.h"
 #include "pfs_util.h"
 
 /*
@@ -239,6 +241,7 @@ struct PFS_PARSER {
     char  **ignore_relays;
     size_t  n_ignore_relays;
     int     ignore_localhost;
+    int     patterns_only;		/* no pfs_status_scan() */
     PFS_EVENT_FN event_fn;
     void   *event_ctx;
     /* Cache of the last line's source row. */
@@ -249,6 +252,18 @@ struct PFS_PARSER {
     size_t  src_row;
     uint64_t src_sid;
     int     src_valid;
+    /* A worker (pfs_parser_worker()) records what depends on earlier lines. */
+    PFS_BATCH *batch;			/* the block being parsed, or NULL */
+    int     wk_events;			/* record events for the settling parser */
+    int     pt_live;			/* this line's wait check is not recorded yet */
+    uint32_t pt_line;			/* its "lines" count */
+    int64_t pt_secs;			/* its time (pfs_link_secs()) */
+    uint32_t run_line;			/* wait checks not recorded yet: lines */
+    uint32_t run_n;			/* run_line..run_line+run_n-1, */
+    int64_t run_secs;			/* all of this time */
+    /* Settling a batch: its rows' rows in this parser's store, per table. */
+    size_t *map[PFS_TABLE_COUNT];
+    size_t  map_alloc[PFS_TABLE_COUNT];
 };
 
 /* Per-line working state. */
@@ -262,6 +277,98 @@ struct line {
     uint64_t sid;			/* source identity (pfs_parser_source_id) */
     int     smtp_client;		/* program is smtp or lmtp */
 };
+
+/*
+ * A delivery status line, as read (delivery_status()) and as counted
+ * (deliver()), which may be in another thread's time (pfs_parser_batch()).
+ */
+struct dlv {
+    struct pfs_str relay;
+    struct pfs_str transport;		/* service, else program */
+    struct pfs_str dsub;		/* the DSN code after its class */
+    struct pfs_str id;			/* the reply's "queued as ID" */
+    uint64_t ms[5];			/* delay=, delays=a/b/c/d */
+    uint8_t status;			/* enum pfs_status */
+    char    dclass;			/* the DSN class digit */
+    uint8_t has_id;			/* id is a queue ID */
+    uint8_t relay_lo;			/* the relay is on a loopback address */
+    uint8_t ignored;			/* the relay is on the ignore list */
+};
+
+/*
+ * What a worker records for pfs_parser_settle_batch(): the lines'
+ * effects that depend on earlier lines (messages in flight, filter
+ * relays, ClamAV pairs, the waits of receipts, rows that tables add in
+ * log order), in log order. Every record starts with struct rec; one of
+ * a line starts with struct r_line, then its kind's part, then bytes it
+ * copied, then (RF_HDR) the line's header.
+ */
+enum rec_kind {
+    R_TIME,				/* lines whose wait checks are due */
+    R_ROW,				/* a row the block's store added */
+    R_NEW,				/* smtpd client=, pickup uid=: take_msg() */
+    R_FORGET,				/* forget_msg() */
+    R_QFROM,				/* qmgr from=: qmgr_from() */
+    R_DELIVERY,				/* a status line: deliver() */
+    R_EVENT,				/* an event: emit() */
+    R_CLAMAV,				/* clamav() */
+    R_AMAVIS,				/* amavis_verdict() */
+};
+
+#define RF_EXPIRE	(1<<0)		/* check the waits at this line first */
+#define RF_HDR		(1<<1)		/* the line's header is at the end */
+
+struct rec {
+    uint8_t kind;			/* enum rec_kind */
+    uint8_t flags;			/* RF_* */
+    uint16_t table;			/* R_ROW: the table */
+    uint32_t size;			/* bytes, this header included */
+    uint32_t line;			/* the block's "lines" count at the line */
+    uint32_t n;				/* R_TIME: lines; R_ROW: the row */
+    int64_t secs;			/* pfs_link_secs() of the line's time */
+};
+
+struct r_line {
+    struct rec h;
+    uint64_t sid;
+    struct pfs_str qid;
+    uint32_t src;			/* the block's source row */
+    uint8_t smtp_client;
+};
+
+struct r_new {
+    struct pfs_str account;
+    struct pfs_str oid;
+    uint8_t origin;
+    uint8_t as_client;
+    uint8_t loopback;
+};
+
+struct r_qfrom {
+    struct pfs_str sender;
+    uint64_t size;
+    uint64_t nrcpt;
+    struct pfs_time when;
+};
+
+struct r_event {
+    struct pfs_event ev;
+    int     lookup;				/* the event names the line's message */
+};
+
+struct r_clamav {
+    struct pfs_str key;
+    size_t  key_off;			/* key copied at this offset, or 0 */
+    long    pid;
+    uint8_t from;
+    uint8_t virus;
+};
+
+struct r_amavis {
+    uint8_t verdict;			/* enum pfs_verdict */
+};
+
+#define REC_ALIGN(n)	(((n) + 7) & ~(size_t) 7)
 
 /* str_eq - counted string equals literal */
 
@@ -442,10 +549,17 @@ static int ignored_peer(PFS_PARSER *p, char **list, size_t n, struct pfs_str pee
     return (0);
 }
 
+static void rec_event(PFS_PARSER *, const struct pfs_event *, const struct line *, int);
+
 /* emit - pass an event on */
 
 static void emit(PFS_PARSER *p, struct pfs_event *ev, const struct line *ln)
 {
+    if (p->batch) {
+	if (p->wk_events)
+	    rec_event(p, ev, ln, 0);
+	return;
+    }
     if (p->event_fn == 0)
 	return;
     ev->hdr = &ln->hdr;
@@ -507,16 +621,42 @@ static void on_evict(struct pfs_qentry *e, void *ctx)
 	settle((PFS_PARSER *) ctx, e, 0);
 }
 
+/* expire_at - settle the receipts whose wait is over at a line (t: pfs_link_secs) */
+
+static void expire_at(PFS_PARSER *p, int64_t t, uint64_t lines)
+{
+    struct pfs_qentry *e;
+
+    while ((e = pfs_qtable_pending(p->qt)) != 0 && pfs_link_wait_over(e, t, lines))
+	settle(p, e, 1);
+}
+
 /* expire - settle the receipts whose wait is over at a line of time now */
 
 static void expire(PFS_PARSER *p, const struct pfs_time *now)
 {
-    struct pfs_qentry *e;
-    int64_t t = pfs_link_secs(now);
-    uint64_t lines = pfs_scalar_get(p->stats, PFS_LINES);
+    expire_at(p, pfs_link_secs(now), pfs_scalar_get(p->stats, PFS_LINES));
+}
 
-    while ((e = pfs_qtable_pending(p->qt)) != 0 && pfs_link_wait_over(e, t, lines))
-	settle(p, e, 1);
+/*
+ * expire_lines - expire_at() at each of n lines of the same time, from
+ * line first: only the line count can end another wait among them
+ */
+static void expire_lines(PFS_PARSER *p, int64_t t, uint64_t first, uint32_t n)
+{
+    struct pfs_qentry *e;
+    uint64_t line = first;
+    uint64_t last = first + n - 1;
+
+    while ((e = pfs_qtable_pending(p->qt)) != 0) {
+	if (pfs_link_wait_over(e, t, line)) {
+	    settle(p, e, 1);
+	    continue;
+	}
+	if (e->line + PFS_LINK_WAIT_LINES > last)
+	    break;
+	line = e->line + PFS_LINK_WAIT_LINES;
+    }
 }
 
 static int is_qid(const char *, size_t);
@@ -530,15 +670,35 @@ static struct pfs_qentry *find_msg(PFS_PARSER *p, const struct line *ln)
     return (pfs_qtable_find(p->qt, ln->sid, ln->qid.ptr, ln->qid.len));
 }
 
+static void *rec_line(PFS_PARSER *, enum rec_kind, const struct line *, size_t, size_t);
+
+/* emit_msg - pass on an event about the line's message */
+
+static void emit_msg(PFS_PARSER *p, struct pfs_event *ev, const struct line *ln)
+{
+    if (p->batch) {
+	if (p->wk_events)
+	    rec_event(p, ev, ln, 1);
+	return;
+    }
+    ev->msg = find_msg(p, ln);
+    emit(p, ev, ln);
+}
+
 /*
  * forget_msg - the message will not enter (or has left) the queue. One
  * whose receipt waits stays until it is counted.
  */
 static void forget_msg(PFS_PARSER *p, const struct line *ln)
 {
-    struct pfs_qentry *e = find_msg(p, ln);
+    struct pfs_qentry *e;
 
-    if (e == 0)
+    if (p->batch) {
+	if (ln->qid.len > 0)
+	    rec_line(p, R_FORGET, ln, 0, 0);
+	return;
+    }
+    if ((e = find_msg(p, ln)) == 0)
 	return;
     if (e->flags & PFS_QF_PENDING)
 	e->flags |= PFS_QF_GONE;
@@ -615,6 +775,41 @@ static void link_copy(PFS_PARSER *p, struct pfs_qentry *c, struct pfs_qentry *o,
 	c->hop_ms = hop_ms;
 }
 
+/*
+ * take_msg - a message announced by smtpd (client=) or pickup: its
+ * account (as_client: the client's address, PFS_QF_CLIENT), whether its
+ * client is on a loopback address (its receipt may have to wait), and,
+ * with XFORWARD, the queue ID of the original it is a copy of (oid).
+ */
+static void take_msg(PFS_PARSER *p, const struct line *ln, enum pfs_origin origin,
+		             struct pfs_str account, int as_client, int loopback,
+		             struct pfs_str oid)
+{
+    struct pfs_qentry *e, *o;
+    struct r_new *r;
+
+    if (ln->qid.len == 0)
+	return;
+    if (p->batch) {
+	r = rec_line(p, R_NEW, ln, sizeof(*r), 0);
+	r->account = account;
+	r->oid = oid;
+	r->origin = (uint8_t) origin;
+	r->as_client = (uint8_t) as_client;
+	r->loopback = (uint8_t) loopback;
+	return;
+    }
+    e = new_msg(p, ln, origin, account);
+    /* No login: the client's address, an account only if configured. */
+    if (as_client && e->account[0])
+	e->flags |= PFS_QF_CLIENT;
+    if (loopback)
+	e->flags |= PFS_QF_LOOPBACK;
+    if (oid.len > 0 && (o = pfs_qtable_find(p->qt, ln->sid, oid.ptr, oid.len)) != 0
+	&& o != e)
+	link_copy(p, e, o, 0);
+}
+
 /* client_addr - the address in "name[addr]" or "name[addr]:port", or empty */
 
 static struct pfs_str client_addr(struct pfs_str client)
@@ -680,8 +875,7 @@ static void count_reject(PFS_PARSER *p, const struct line *ln,
     count_dsn(p, code, PFS_DC_REJECT);
     memset(&ev, 0, sizeof(ev));
     ev.type = PFS_EV_REJECT;
-    ev.msg = find_msg(p, ln);
-    emit(p, &ev, ln);
+    emit_msg(p, &ev, ln);
 }
 
 /* is_data_stage - a reject or hang-up during the message content */
@@ -754,33 +948,11 @@ static struct pfs_str match_end(PFS_PARSER *p, enum pat_id id, const struct line
     return (rest);
 }
 
-/*
- * client_links - what the client= line of a new message says about it: a
- * loopback client (its receipt may have to wait), and with XFORWARD the
- * queue ID of the original it is a copy of.
- */
-static void client_links(PFS_PARSER *p, const struct line *ln, struct pfs_qentry *e,
-			         struct pfs_str client)
-{
-    struct pfs_str rest = match_end(p, PAT_SMTPD_CLIENT, ln);
-    struct pfs_str oid;
-    struct pfs_qentry *o;
-
-    if (pfs_link_loopback(client))
-	e->flags |= PFS_QF_LOOPBACK;
-    if (rest.len > 0 && pfs_link_orig_queue_id(rest.ptr, rest.len, &oid)
-	&& is_qid(oid.ptr, oid.len)
-	&& (o = pfs_qtable_find(p->qt, ln->sid, oid.ptr, oid.len)) != 0
-	&& o != e)
-	link_copy(p, e, o, 0);
-}
-
 /* do_smtpd - smtpd (and qmqpd) lines */
 
 static int do_smtpd(PFS_PARSER *p, struct line *ln)
 {
-    struct pfs_str client, user, stage;
-    struct pfs_qentry *e;
+    struct pfs_str client, user, stage, rest, oid;
 
     /* "NOQUEUE: client=" with a before-queue filter: nothing to follow. */
     if (match(p, PAT_SMTPD_CLIENT, ln->subj, ln->slen)) {
@@ -791,16 +963,19 @@ static int do_smtpd(PFS_PARSER *p, struct line *ln)
 	    forget_msg(p, ln);
 	    return (1);
 	}
-	if (user.len > 0) {
+	if (user.len > 0)
 	    pfs_scalar_inc(p->stats, PFS_SASL_AUTH);
-	    e = new_msg(p, ln, PFS_ORIGIN_SMTP, user);
-	} else if ((e = new_msg(p, ln, PFS_ORIGIN_SMTP, client_addr(client))) != 0
-		   && e->account[0]) {
-	    /* No login: the client's address, an account only if configured. */
-	    e->flags |= PFS_QF_CLIENT;
+	if (ln->qid.len > 0) {
+	    /* With XFORWARD, the queue ID of the original this is a copy of. */
+	    rest = match_end(p, PAT_SMTPD_CLIENT, ln);
+	    if (!(rest.len > 0 && pfs_link_orig_queue_id(rest.ptr, rest.len, &oid)
+		  && is_qid(oid.ptr, oid.len))) {
+		oid.ptr = rest.ptr;
+		oid.len = 0;
+	    }
+	    take_msg(p, ln, PFS_ORIGIN_SMTP, user.len > 0 ? user : client_addr(client),
+		     user.len == 0, pfs_link_loopback(client), oid);
 	}
-	if (e != 0)
-	    client_links(p, ln, e, client);
 	return (1);
     }
     if (match(p, PAT_SMTPD_CONNECT, ln->subj, ln->slen)) {
@@ -930,9 +1105,11 @@ static int do_pickup(PFS_PARSER *p, struct line *ln)
 	/* The account is the submitting user: "uid=33", as pickup logs it. */
 	const char *sp = memchr(ln->subj, ' ', ln->slen);
 
+	struct pfs_str none = {ln->subj, 0};
+
 	uid.ptr = ln->subj;
 	uid.len = sp ? (size_t) (sp - ln->subj) : ln->slen;
-	new_msg(p, ln, PFS_ORIGIN_LOCAL, uid);
+	take_msg(p, ln, PFS_ORIGIN_LOCAL, uid, 0, 0, none);
 	return (1);
     }
     return (0);
@@ -940,12 +1117,47 @@ static int do_pickup(PFS_PARSER *p, struct line *ln)
 
 static int delivery_status(PFS_PARSER *, struct line *);
 
+/*
+ * qmgr_from - qmgr took a message (its first from= line counts): the
+ * receipt, or, for smtpd's message from a loopback client, maybe a
+ * filter's copy, a wait for the hop line to say
+ */
+static void qmgr_from(PFS_PARSER *p, const struct line *ln, struct pfs_str sender,
+		              uint64_t nbytes, uint64_t n, const struct pfs_time *when)
+{
+    struct pfs_qentry *e;
+    struct r_qfrom *r;
+
+    if (p->batch) {
+	r = rec_line(p, R_QFROM, ln, sizeof(*r), 0);
+	r->sender = sender;
+	r->size = nbytes;
+	r->nrcpt = n;
+	r->when = *when;
+	return;
+    }
+    if ((e = find_msg(p, ln)) != 0
+	&& !(e->flags & (PFS_QF_COUNTED | PFS_QF_COPY | PFS_QF_PENDING))) {
+	if (e->origin == PFS_ORIGIN_SMTP && (e->flags & PFS_QF_LOOPBACK)) {
+	    /* Maybe a filter's copy: wait for the hop line to say. */
+	    e->flags |= PFS_QF_PENDING;
+	    e->size = nbytes;
+	    e->nrcpt = (uint32_t) n;
+	    e->line = pfs_scalar_get(p->stats, PFS_LINES);
+	    e->when = *when;
+	    pfs_qtable_pend(p->qt, e);
+	} else {
+	    e->flags |= PFS_QF_COUNTED;
+	    receipt(p, e, &ln->hdr, sender, nbytes, (unsigned) n);
+	}
+    }
+}
+
 /* do_qmgr - qmgr lines */
 
 static int do_qmgr(PFS_PARSER *p, struct line *ln)
 {
     struct pfs_str sender, size, nrcpt;
-    struct pfs_qentry *e;
     struct pfs_event ev;
     uint64_t nbytes = 0, n = 0;
     int     bad;
@@ -960,21 +1172,7 @@ static int do_qmgr(PFS_PARSER *p, struct line *ln)
 	bad |= num_field(nrcpt, PFS_NRCPT_MAX, &n) < 0;
 	if (bad)
 	    pfs_scalar_inc(p->stats, PFS_LINES_BAD_NUMBER);
-	if ((e = find_msg(p, ln)) != 0
-	    && !(e->flags & (PFS_QF_COUNTED | PFS_QF_COPY | PFS_QF_PENDING))) {
-	    if (e->origin == PFS_ORIGIN_SMTP && (e->flags & PFS_QF_LOOPBACK)) {
-		/* Maybe a filter's copy: wait for the hop line to say. */
-		e->flags |= PFS_QF_PENDING;
-		e->size = nbytes;
-		e->nrcpt = (uint32_t) n;
-		e->line = pfs_scalar_get(p->stats, PFS_LINES);
-		e->when = ln->hdr.time;
-		pfs_qtable_pend(p->qt, e);
-	    } else {
-		e->flags |= PFS_QF_COUNTED;
-		receipt(p, e, &ln->hdr, sender, nbytes, (unsigned) n);
-	    }
-	}
+	qmgr_from(p, ln, sender, nbytes, n, &ln->hdr.time);
 	return (1);
     }
     if (match(p, PAT_QMGR_REMOVED, ln->subj, ln->slen)) {
@@ -988,8 +1186,7 @@ static int do_qmgr(PFS_PARSER *p, struct line *ln)
 	pfs_scalar_inc(p->stats, PFS_EXPIRED);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = PFS_EV_EXPIRED;
-	ev.msg = find_msg(p, ln);
-	emit(p, &ev, ln);
+	emit_msg(p, &ev, ln);
 	return (1);
     }
     return (match(p, PAT_QMGR_BENIGN, ln->subj, ln->slen));
@@ -1019,24 +1216,23 @@ enum hop_kind {
  * reply names the copy ("queued as NEWID"), a message of this source that
  * smtpd took from a loopback client, or that XFORWARD linked already; or
  * XFORWARD said the original had a copy come back. Links the copy; the
- * hop's delay (delay_ms) becomes the copy's filter stage.
+ * hop's delay becomes the copy's filter stage.
  */
-static enum hop_kind hop(PFS_PARSER *p, const struct line *ln, struct pfs_str relay,
-			         uint64_t delay_ms)
+static enum hop_kind hop(PFS_PARSER *p, const struct line *ln, const struct dlv *dv)
 {
-    struct pfs_str rest = match_end(p, PAT_DELIVERY, ln);
-    struct pfs_str id;
+    struct pfs_str relay = dv->relay;
+    struct pfs_str id = dv->id;
     struct pfs_qentry *o = find_msg(p, ln);
     struct pfs_qentry *c;
     uint32_t src = (uint32_t) ln->src;
     uint64_t sid = ln->sid;
-    int     has_id;
+    uint64_t delay_ms = dv->ms[0];
+    int     has_id = dv->has_id;
 
-    has_id = pfs_link_queued_as(rest.ptr, rest.len, &id) && is_qid(id.ptr, id.len);
     if (has_id && (c = pfs_qtable_find(p->qt, sid, id.ptr, id.len)) != 0 && c != o
 	&& ((c->flags & PFS_QF_COPY)
 	    || ((c->flags & PFS_QF_LOOPBACK) && c->origin == PFS_ORIGIN_SMTP
-		&& pfs_link_loopback(relay)))) {
+		&& dv->relay_lo))) {
 	/* Its wait ended before this line: it was counted as received. */
 	if ((c->flags & (PFS_QF_COPY | PFS_QF_COUNTED)) == PFS_QF_COUNTED)
 	    pfs_scalar_inc(p->stats, PFS_OVERFLOW_LINK);
@@ -1072,73 +1268,54 @@ static enum hop_kind hop(PFS_PARSER *p, const struct line *ln, struct pfs_str re
     return (HOP_NONE);
 }
 
-/* delivery_status - "QID: to=<...>, relay=..., status=..." lines; 0 if not one */
+/* deliver - count a delivery status line (or its hop) */
 
-static int delivery_status(PFS_PARSER *p, struct line *ln)
+static void deliver(PFS_PARSER *p, const struct line *ln, const struct dlv *dv)
 {
-    struct pfs_str relay, delay, dclass, dsub, status, transport, d[4];
     struct pfs_event ev;
-    enum pfs_status st;
+    struct dlv *r;
+    enum pfs_status st = (enum pfs_status) dv->status;
     enum hop_kind hk;
     char    code[PFS_KEY_MAX];
-    uint64_t ms[5] = {0, 0, 0, 0, 0};
     size_t  trow;
     int     dsn_class;
-    int     bad;
-    int     i;
 
-    if (ln->qid.len == 0 || !match(p, PAT_DELIVERY, ln->subj, ln->slen))
-	return (0);
-
-    /* Delays matter to event consumers; a bad one is counted all the same. */
-    cap(p, PAT_DELIVERY, ln->subj, 2, &delay);
-    bad = ms_field(delay, ms) < 0;
-    for (i = 0; i < 4; i++) {
-	cap(p, PAT_DELIVERY, ln->subj, 3 + i, d + i);
-	bad |= ms_field(d[i], ms + 1 + i) < 0;
+    if (p->batch) {
+	r = rec_line(p, R_DELIVERY, ln, sizeof(*r), 0);
+	*r = *dv;
+	return;
     }
-    if (bad)
-	pfs_scalar_inc(p->stats, PFS_LINES_BAD_NUMBER);
-    cap(p, PAT_DELIVERY, ln->subj, 1, &relay);
-    cap(p, PAT_DELIVERY, ln->subj, 9, &status);
     /* A hop into a content filter is neither a delivery nor ignored. */
-    if (STR_EQ(status, "sent") && (hk = hop(p, ln, relay, ms[0])) != HOP_NONE) {
+    if (st == PFS_ST_SENT && (hk = hop(p, ln, dv)) != HOP_NONE) {
 	pfs_scalar_inc(p->stats, hk == HOP_LINKED ? PFS_HOP_LINKED : PFS_HOP_KEPT);
-	return (1);
+	return;
     }
-    if (ignored_peer(p, p->ignore_relays, p->n_ignore_relays, relay)) {
+    if (dv->ignored) {
 	pfs_scalar_inc(p->stats, PFS_IGNORED_RELAY);
-	return (1);
+	return;
     }
-    cap(p, PAT_DELIVERY, ln->subj, 7, &dclass);
-    cap(p, PAT_DELIVERY, ln->subj, 8, &dsub);
-    transport = ln->hdr.service.len ? ln->hdr.service : ln->hdr.program;
-    dsn_class = dclass.ptr[0] - '0';
+    dsn_class = dv->dclass - '0';
 
-    if (status.ptr[0] == 'd' ? STR_EQ(status, "deliverable") : status.ptr[0] == 'u') {
+    if (st == PFS_ST_PROBE) {
 	/* Address verification probe: not a delivery. */
 	pfs_scalar_inc(p->stats, PFS_PROBE);
-	st = PFS_ST_PROBE;
     } else {
-	trow = pfs_table_row(p->stats, PFS_TBL_TRANSPORT, transport.ptr, transport.len);
-	if (STR_EQ(status, "sent")) {
-	    st = PFS_ST_SENT;
+	trow = pfs_table_row(p->stats, PFS_TBL_TRANSPORT, dv->transport.ptr, dv->transport.len);
+	if (st == PFS_ST_SENT) {
 	    pfs_scalar_inc(p->stats, PFS_SENT);
 	    pfs_table_add(p->stats, PFS_TBL_TRANSPORT, trow, PFS_TC_SENT, 1);
 	    pfs_table_add(p->stats, PFS_TBL_SOURCE, ln->src, PFS_SC_SENT, 1);
 	    /* Maybe a filter that returns no queue ID: say so. */
-	    if (pfs_link_loopback(relay)) {
+	    if (dv->relay_lo) {
 		pfs_scalar_inc(p->stats, PFS_LOOPBACK_UNLINKED);
-		pfs_link_note_unlinked(p->link, relay.ptr, relay.len);
+		pfs_link_note_unlinked(p->link, dv->relay.ptr, dv->relay.len);
 	    }
-	} else if (STR_EQ(status, "bounced")) {
-	    st = PFS_ST_BOUNCED;
+	} else if (st == PFS_ST_BOUNCED) {
 	    pfs_scalar_inc(p->stats, PFS_BOUNCED);
 	    pfs_table_add(p->stats, PFS_TBL_TRANSPORT, trow, PFS_TC_BOUNCED, 1);
 	    pfs_table_add(p->stats, PFS_TBL_SOURCE, ln->src, PFS_SC_BOUNCED, 1);
 	} else {
 	    /* deferred, and SOFTBOUNCE: the message stays in the queue */
-	    st = STR_EQ(status, "SOFTBOUNCE") ? PFS_ST_SOFTBOUNCE : PFS_ST_DEFERRED;
 	    if (st == PFS_ST_SOFTBOUNCE)
 		pfs_scalar_inc(p->stats, PFS_SOFTBOUNCE);
 	    pfs_scalar_inc(p->stats, PFS_DEFERRED);
@@ -1151,27 +1328,85 @@ static int delivery_status(PFS_PARSER *p, struct line *ln)
 	    if (ln->smtp_client)
 		pfs_scalar_inc(p->stats, dsn_class == 4 ? PFS_SMTP_4XX : PFS_SMTP_5XX);
 	}
-	if (dsub.len + 3 < sizeof(code)) {
-	    code[0] = dclass.ptr[0];
+	if (dv->dsub.len + 3 < sizeof(code)) {
+	    code[0] = dv->dclass;
 	    code[1] = '.';
-	    memcpy(code + 2, dsub.ptr, dsub.len);
-	    count_dsn(p, (struct pfs_str) {code, dsub.len + 2}, PFS_DC_DELIVERY);
+	    memcpy(code + 2, dv->dsub.ptr, dv->dsub.len);
+	    count_dsn(p, (struct pfs_str) {code, dv->dsub.len + 2}, PFS_DC_DELIVERY);
 	}
     }
     /* The message matters only to event consumers. */
     if (p->event_fn) {
 	memset(&ev, 0, sizeof(ev));
 	ev.type = PFS_EV_DELIVERY;
-	ev.delay_ms = ms[0];
-	memcpy(ev.delays_ms, ms + 1, sizeof(ev.delays_ms));
-	ev.transport = transport;
-	ev.relay = relay;
+	ev.delay_ms = dv->ms[0];
+	memcpy(ev.delays_ms, dv->ms + 1, sizeof(ev.delays_ms));
+	ev.transport = dv->transport;
+	ev.relay = dv->relay;
 	ev.status = st;
 	ev.dsn_class = dsn_class;
 	ev.msg = find_msg(p, ln);
 	ev.filter_ms = ev.msg ? ev.msg->hop_ms : 0;
 	emit(p, &ev, ln);
     }
+}
+
+/* delivery_status - "QID: to=<...>, relay=..., status=..." lines; 0 if not one */
+
+static int delivery_status(PFS_PARSER *p, struct line *ln)
+{
+    struct pfs_status_fields sf;
+    struct pfs_str status, rest;
+    struct dlv dv;
+    int     bad;
+    int     i;
+
+    if (ln->qid.len == 0)
+	return (0);
+    /* The usual shape by hand (pfs_status); the pattern decides the rest. */
+    if (p->patterns_only || pfs_status_scan(ln->subj, ln->slen, &sf) < 0) {
+	if (!match(p, PAT_DELIVERY, ln->subj, ln->slen))
+	    return (0);
+	cap(p, PAT_DELIVERY, ln->subj, 1, &sf.relay);
+	cap(p, PAT_DELIVERY, ln->subj, 2, &sf.delay);
+	for (i = 0; i < 4; i++)
+	    cap(p, PAT_DELIVERY, ln->subj, 3 + i, sf.delays + i);
+	cap(p, PAT_DELIVERY, ln->subj, 7, &sf.dclass);
+	cap(p, PAT_DELIVERY, ln->subj, 8, &sf.dsub);
+	cap(p, PAT_DELIVERY, ln->subj, 9, &sf.status);
+	sf.end = (size_t) (match_end(p, PAT_DELIVERY, ln).ptr - ln->subj);
+    }
+
+    /* Delays matter to event consumers; a bad one is counted all the same. */
+    memset(&dv, 0, sizeof(dv));
+    bad = ms_field(sf.delay, dv.ms) < 0;
+    for (i = 0; i < 4; i++)
+	bad |= ms_field(sf.delays[i], dv.ms + 1 + i) < 0;
+    if (bad)
+	pfs_scalar_inc(p->stats, PFS_LINES_BAD_NUMBER);
+    dv.relay = sf.relay;
+    dv.dsub = sf.dsub;
+    status = sf.status;
+    dv.dclass = sf.dclass.ptr[0];
+    if (STR_EQ(status, "sent"))
+	dv.status = PFS_ST_SENT;
+    else if (status.ptr[0] == 'd' ? STR_EQ(status, "deliverable") : status.ptr[0] == 'u')
+	dv.status = PFS_ST_PROBE;
+    else if (STR_EQ(status, "bounced"))
+	dv.status = PFS_ST_BOUNCED;
+    else if (STR_EQ(status, "SOFTBOUNCE"))
+	dv.status = PFS_ST_SOFTBOUNCE;
+    else
+	dv.status = PFS_ST_DEFERRED;
+    dv.transport = ln->hdr.service.len ? ln->hdr.service : ln->hdr.program;
+    dv.relay_lo = (uint8_t) pfs_link_loopback(dv.relay);
+    dv.ignored = (uint8_t) ignored_peer(p, p->ignore_relays, p->n_ignore_relays, dv.relay);
+    if (dv.status == PFS_ST_SENT) {
+	rest.ptr = ln->subj + sf.end;
+	rest.len = ln->slen - sf.end;
+	dv.has_id = pfs_link_queued_as(rest.ptr, rest.len, &dv.id) && is_qid(dv.id.ptr, dv.id.len);
+    }
+    deliver(p, ln, &dv);
     return (1);
 }
 
@@ -1215,22 +1450,55 @@ static void verdict(PFS_PARSER *p, const struct line *ln, enum pfs_verdict v, in
 
 /*
  * clamav - a verdict of clamd or clamav-milter: once per mail, and once
- * with the front-end that asked (pfs_scans). Returns 0 for a repeat.
+ * with the front-end that asked (pfs_scans). copy: key is not part of
+ * the line.
  */
-static int clamav(PFS_PARSER *p, const struct line *ln, enum pfs_scan_from from,
-		          long pid, struct pfs_str key, int virus)
+static void clamav(PFS_PARSER *p, const struct line *ln, enum pfs_scan_from from,
+		           long pid, struct pfs_str key, int virus, int copy)
 {
     enum pfs_scan_from partner = PFS_SCAN_CLAMD;
     enum pfs_scan_result res;
+    struct r_clamav *r;
 
+    if (p->batch) {
+	r = rec_line(p, R_CLAMAV, ln, sizeof(*r), copy ? key.len : 0);
+	r->key = key;
+	r->key_off = 0;
+	if (copy) {
+	    r->key_off = sizeof(struct r_line) + REC_ALIGN(sizeof(*r));
+	    memcpy((char *) r + REC_ALIGN(sizeof(*r)), key.ptr, key.len);
+	}
+	r->pid = pid;
+	r->from = (uint8_t) from;
+	r->virus = (uint8_t) virus;
+	return;
+    }
     res = pfs_scans_verdict(p->scans, from, &ln->hdr, pid, key, virus, &partner);
     if (res == PFS_SCAN_REPEAT)
-	return (0);
+	return;
     /* ClamAV's own count, unless ClamAV reported this mail already. */
     if (res == PFS_SCAN_NEW || partner == PFS_SCAN_AMAVIS)
 	pfs_scalar_inc(p->stats, virus ? PFS_CLAMAV_INFECTED : PFS_CLAMAV_CLEAN);
     verdict(p, ln, virus ? PFS_VD_VIRUS : PFS_VD_NOVIRUS, res == PFS_SCAN_AGAIN);
-    return (1);
+}
+
+/* amavis_verdict - amavis's verdict of a mail, paired with clamd's (pfs_scans) */
+
+static void amavis_verdict(PFS_PARSER *p, const struct line *ln, enum pfs_verdict v)
+{
+    struct pfs_str none = {"", 0};
+    enum pfs_scan_result res;
+    struct r_amavis *r;
+
+    if (p->batch) {
+	r = rec_line(p, R_AMAVIS, ln, sizeof(*r), 0);
+	r->verdict = (uint8_t) v;
+	return;
+    }
+    /* clamd may have reported this mail: its directory names our pid. */
+    res = pfs_scans_verdict(p->scans, PFS_SCAN_AMAVIS, &ln->hdr, ln->hdr.pid,
+			    none, v == PFS_VD_VIRUS, 0);
+    verdict(p, ln, v, res == PFS_SCAN_AGAIN);
 }
 
 /* milter_key - a clamav-milter line's mail: its queue ID, else sender and second */
@@ -1270,8 +1538,6 @@ static int do_amavis(PFS_PARSER *p, struct line *ln)
 	{"UNCHECKED", PFS_AMAVIS_UNCHECKED, PFS_VD_OTHER},
     };
     struct pfs_str how, what;
-    struct pfs_str none = {ln->subj, 0};
-    enum pfs_scan_result res;
     size_t  i;
 
     if (!match(p, PAT_AMAVIS, ln->subj, ln->slen))
@@ -1284,10 +1550,7 @@ static int do_amavis(PFS_PARSER *p, struct line *ln)
 	if (what.len == strlen(kinds[i].name)
 	    && memcmp(what.ptr, kinds[i].name, what.len) == 0) {
 	    pfs_scalar_inc(p->stats, kinds[i].id);
-	    /* clamd may have reported this mail: its directory names our pid. */
-	    res = pfs_scans_verdict(p->scans, PFS_SCAN_AMAVIS, &ln->hdr, ln->hdr.pid,
-				    none, kinds[i].v == PFS_VD_VIRUS, 0);
-	    verdict(p, ln, kinds[i].v, res == PFS_SCAN_AGAIN);
+	    amavis_verdict(p, ln, kinds[i].v);
 	    break;
 	}
     }
@@ -1317,19 +1580,20 @@ static int do_filter(PFS_PARSER *p, struct line *ln, enum prog prog)
     case PROG_CLAMD:
 	if (match(p, PAT_CLAMD_FOUND, ln->subj, ln->slen)) {
 	    cap(p, PAT_CLAMD_FOUND, ln->subj, 1, &path);
-	    clamav(p, ln, PFS_SCAN_CLAMD, pfs_scans_amavis_pid(path), path, 1);
+	    clamav(p, ln, PFS_SCAN_CLAMD, pfs_scans_amavis_pid(path), path, 1, 0);
 	} else if (match(p, PAT_CLAMD_OK, ln->subj, ln->slen)) {
 	    cap(p, PAT_CLAMD_OK, ln->subj, 1, &path);
-	    clamav(p, ln, PFS_SCAN_CLAMD, pfs_scans_amavis_pid(path), path, 0);
+	    clamav(p, ln, PFS_SCAN_CLAMD, pfs_scans_amavis_pid(path), path, 0, 0);
 	}
 	return (1);
     case PROG_CLAMAV_MILTER:
-	if (match(p, PAT_CLAMAV_MILTER, ln->subj, ln->slen))
-	    clamav(p, ln, PFS_SCAN_MILTER, -1,
-		   milter_key(p, PAT_CLAMAV_MILTER, ln, key, sizeof(key)), 1);
-	else if (match(p, PAT_CLAMAV_MILTER_CLEAN, ln->subj, ln->slen))
-	    clamav(p, ln, PFS_SCAN_MILTER, -1,
-		   milter_key(p, PAT_CLAMAV_MILTER_CLEAN, ln, key, sizeof(key)), 0);
+	if (match(p, PAT_CLAMAV_MILTER, ln->subj, ln->slen)) {
+	    path = milter_key(p, PAT_CLAMAV_MILTER, ln, key, sizeof(key));
+	    clamav(p, ln, PFS_SCAN_MILTER, -1, path, 1, path.ptr == key);
+	} else if (match(p, PAT_CLAMAV_MILTER_CLEAN, ln->subj, ln->slen)) {
+	    path = milter_key(p, PAT_CLAMAV_MILTER_CLEAN, ln, key, sizeof(key));
+	    clamav(p, ln, PFS_SCAN_MILTER, -1, path, 0, path.ptr == key);
+	}
 	return (1);
     case PROG_RSPAMD:
 	if (match(p, PAT_RSPAMD, ln->subj, ln->slen)) {
@@ -1573,6 +1837,129 @@ static size_t source_row(PFS_PARSER *p, const struct pfs_syslog *h,
     return (p->src_row);
 }
 
+/*
+ * Recording (a worker, pfs_parser_batch()). Each line with a header has
+ * its wait check (expire()): the line's first record carries it
+ * (RF_EXPIRE); the checks of lines without a record are kept as runs
+ * of lines of the same time (R_TIME), written before the next record.
+ */
+
+/* run_flush - write the run of wait checks kept so far */
+
+static void run_flush(PFS_PARSER *p)
+{
+    struct rec *r;
+
+    if (p->run_n == 0)
+	return;
+    r = pfs_batch_append(p->batch, sizeof(*r));
+    r->kind = R_TIME;
+    r->flags = 0;
+    r->size = sizeof(*r);
+    r->line = p->run_line;
+    r->n = p->run_n;
+    r->secs = p->run_secs;
+    p->run_n = 0;
+}
+
+/* pt_to_run - the last line's wait check, not taken by a record, joins the run */
+
+static void pt_to_run(PFS_PARSER *p)
+{
+    if (!p->pt_live)
+	return;
+    p->pt_live = 0;
+    if (p->run_n > 0 && p->run_secs == p->pt_secs && p->run_line + p->run_n == p->pt_line) {
+	p->run_n++;
+	return;
+    }
+    run_flush(p);
+    p->run_line = p->pt_line;
+    p->run_n = 1;
+    p->run_secs = p->pt_secs;
+}
+
+/* note_point - a line's wait check, due at its time */
+
+static void note_point(PFS_PARSER *p, const struct pfs_time *t)
+{
+    pt_to_run(p);
+    p->pt_live = 1;
+    p->pt_line = (uint32_t) pfs_scalar_get(p->stats, PFS_LINES);
+    p->pt_secs = pfs_link_secs(t);
+}
+
+/* rec_start - append a record of this line, after the checks due before it */
+
+static struct rec *rec_start(PFS_PARSER *p, enum rec_kind kind, size_t size)
+{
+    struct rec *r;
+    int     point = p->pt_live;
+
+    p->pt_live = 0;
+    run_flush(p);
+    r = pfs_batch_append(p->batch, size);
+    r->kind = (uint8_t) kind;
+    r->flags = point ? RF_EXPIRE : 0;
+    r->size = (uint32_t) size;
+    r->line = (uint32_t) pfs_scalar_get(p->stats, PFS_LINES);
+    r->secs = p->pt_secs;
+    return (r);
+}
+
+/*
+ * rec_line - append a record of this line with size bytes of its kind's
+ * part and extra bytes after it; returns the kind's part
+ */
+static void *rec_line(PFS_PARSER *p, enum rec_kind kind, const struct line *ln,
+		              size_t size, size_t extra)
+{
+    int     hdr = kind >= R_EVENT || (p->wk_events && (kind == R_QFROM || kind == R_DELIVERY));
+    size_t  total = sizeof(struct r_line) + REC_ALIGN(size) + REC_ALIGN(extra)
+    + (hdr ? sizeof(struct pfs_syslog) : 0);
+    struct r_line *r = (struct r_line *) rec_start(p, kind, total);
+
+    if (hdr) {
+	r->h.flags |= RF_HDR;
+	memcpy((char *) r + total - sizeof(struct pfs_syslog), &ln->hdr, sizeof(ln->hdr));
+    }
+    r->sid = ln->sid;
+    r->qid = ln->qid;
+    r->src = (uint32_t) ln->src;
+    r->smtp_client = (uint8_t) ln->smtp_client;
+    return (r + 1);
+}
+
+/* rec_event - an event, for the parser that settles (lookup: its message) */
+
+static void rec_event(PFS_PARSER *p, const struct pfs_event *ev, const struct line *ln,
+		              int lookup)
+{
+    struct r_event *r = rec_line(p, R_EVENT, ln, sizeof(*r), 0);
+
+    r->ev = *ev;
+    r->ev.hdr = 0;
+    r->ev.msg = 0;
+    r->lookup = lookup;
+}
+
+/* row_hook - the block's store added a row: the main store adds it then too */
+
+static void row_hook(enum pfs_table_id t, size_t row, void *ctx)
+{
+    PFS_PARSER *p = ctx;
+    struct rec *r;
+
+    pt_to_run(p);
+    run_flush(p);
+    r = pfs_batch_append(p->batch, sizeof(*r));
+    r->kind = R_ROW;
+    r->flags = 0;
+    r->size = sizeof(*r);
+    r->table = (uint16_t) t;
+    r->n = (uint32_t) row;
+}
+
 /* parse_line - classify one line, NUL runs already dealt with */
 
 static void parse_line(PFS_PARSER *p, const char *line, size_t len)
@@ -1589,7 +1976,9 @@ static void parse_line(PFS_PARSER *p, const char *line, size_t len)
 	pfs_scalar_inc(p->stats, PFS_LINES_UNMATCHED);
 	return;
     }
-    if (pfs_qtable_npending(p->qt) > 0)
+    if (p->batch)
+	note_point(p, &ln.hdr.time);
+    else if (pfs_qtable_npending(p->qt) > 0)
 	expire(p, &ln.hdr.time);
     if ((prog = classify(&ln.hdr, &ln.smtp_client)) == PROG_FOREIGN) {
 	pfs_scalar_inc(p->stats, PFS_LINES_FOREIGN);
@@ -1852,6 +2241,7 @@ PFS_PARSER *pfs_parser_create(PFS_STATS *stats, const struct pfs_parser_opts *op
     p->ignore_relays = copy_list(opts->ignore_relays, opts->n_ignore_relays);
     p->n_ignore_relays = opts->n_ignore_relays;
     p->ignore_localhost = opts->ignore_localhost;
+    p->patterns_only = opts->patterns_only;
 
     for (i = 0; i < PAT_COUNT; i++) {
 	p->re[i] = pcre2_compile((PCRE2_SPTR) pat_src[i], PCRE2_ZERO_TERMINATED,
@@ -1977,6 +2367,204 @@ const char *pfs_parser_unlinked_relay(const PFS_PARSER *p)
     return (pfs_link_unlinked(p->link));
 }
 
+/* pfs_parser_worker - a parser that parses blocks for p (pfs_parser_batch()) */
+
+PFS_PARSER *pfs_parser_worker(const PFS_PARSER *p, char *err, size_t errlen)
+{
+    struct pfs_parser_opts opts;
+    PFS_PARSER *w;
+
+    memset(&opts, 0, sizeof(opts));
+    opts.ignore_clients = (const char *const *) p->ignore_clients;
+    opts.n_ignore_clients = p->n_ignore_clients;
+    opts.ignore_relays = (const char *const *) p->ignore_relays;
+    opts.n_ignore_relays = p->n_ignore_relays;
+    opts.ignore_localhost = p->ignore_localhost;
+    opts.patterns_only = p->patterns_only;
+    /* Its own table stays empty: a small one. */
+    opts.queue_cap = 1;
+    if ((w = pfs_parser_create(0, &opts, err, errlen)) == 0)
+	return (0);
+    w->wk_events = p->event_fn != 0;
+    return (w);
+}
+
+/* batch_line - pfs_lines_split() callback */
+
+static void batch_line(const char *line, size_t len, int flags, void *ctx)
+{
+    pfs_parser_line((PFS_PARSER *) ctx, line, len, flags);
+}
+
+/* pfs_parser_batch - a worker parses the lines of a block into a batch */
+
+size_t  pfs_parser_batch(PFS_PARSER *w, PFS_BATCH *b, const char *buf, size_t len,
+			         size_t limit)
+{
+    size_t  n;
+
+    w->stats = pfs_batch_stats(b);
+    w->src_valid = 0;
+    w->batch = b;
+    w->pt_live = 0;
+    w->run_n = 0;
+    pfs_stats_on_row(w->stats, row_hook, w);
+    n = pfs_lines_split(buf, len, limit, batch_line, w);
+    pt_to_run(w);
+    run_flush(w);
+    pfs_stats_on_row(w->stats, 0, 0);
+    w->batch = 0;
+    w->src_valid = 0;
+    return (n);
+}
+
+/* blank_hdr - the header of a line whose record carries none */
+
+static void blank_hdr(struct pfs_syslog *h)
+{
+    memset(h, 0, sizeof(*h));
+    h->host.ptr = h->tag.ptr = h->instance.ptr = h->service.ptr = "";
+    h->program.ptr = h->text.ptr = "";
+    h->pid = -1;
+}
+
+/*
+ * settle_line - what a recorded line does to the messages in flight. The
+ * line ln is the caller's, blank but for what records set: a record
+ * without a header is one whose effects never read it.
+ */
+static void settle_line(PFS_PARSER *p, struct line *ln, const struct r_line *r,
+			        uint64_t base)
+{
+    const void *part = r + 1;
+    struct pfs_str key;
+
+    if (r->h.flags & RF_HDR)
+	memcpy(&ln->hdr, (const char *) r + r->h.size - sizeof(ln->hdr), sizeof(ln->hdr));
+    ln->qid = r->qid;
+    ln->sid = r->sid;
+    ln->src = p->map[PFS_TBL_SOURCE][r->src];
+    ln->smtp_client = r->smtp_client;
+    /* The counter as it read at that line, for the waits. */
+    pfs_scalar_set(p->stats, PFS_LINES, base + r->h.line);
+    if ((r->h.flags & RF_EXPIRE) && pfs_qtable_npending(p->qt) > 0)
+	expire_at(p, r->h.secs, base + r->h.line);
+
+    switch (r->h.kind) {
+    case R_NEW:{
+	    const struct r_new *n = part;
+
+	    take_msg(p, ln, (enum pfs_origin) n->origin, n->account, n->as_client,
+		     n->loopback, n->oid);
+	    break;
+	}
+    case R_FORGET:
+	forget_msg(p, ln);
+	break;
+    case R_QFROM:{
+	    const struct r_qfrom *q = part;
+
+	    qmgr_from(p, ln, q->sender, q->size, q->nrcpt, &q->when);
+	    break;
+	}
+    case R_DELIVERY:
+	deliver(p, ln, part);
+	break;
+    case R_EVENT:{
+	    const struct r_event *e = part;
+	    struct pfs_event ev = e->ev;
+
+	    if (e->lookup)
+		emit_msg(p, &ev, ln);
+	    else
+		emit(p, &ev, ln);
+	    break;
+	}
+    case R_CLAMAV:{
+	    const struct r_clamav *c = part;
+
+	    key = c->key;
+	    if (c->key_off)
+		key.ptr = (const char *) r + c->key_off;
+	    clamav(p, ln, (enum pfs_scan_from) c->from, c->pid, key, c->virus, 0);
+	    break;
+	}
+    case R_AMAVIS:
+	amavis_verdict(p, ln, (enum pfs_verdict) ((const struct r_amavis *) part)->verdict);
+	break;
+    }
+    if (r->h.flags & RF_HDR)
+	blank_hdr(&ln->hdr);
+}
+
+/* row_calls - how often one thread would have looked a block row's key up */
+
+static uint64_t row_calls(const PFS_STATS *bs, enum pfs_table_id t, size_t row)
+{
+    uint64_t n = 0;
+    size_t  c;
+
+    /* Each lookup adds 1 to one column; the source row's is "lines". */
+    if (t == PFS_TBL_SOURCE)
+	return (pfs_table_get(bs, t, row, PFS_SC_LINES));
+    if (t == PFS_TBL_TRANSPORT)
+	return (pfs_table_get(bs, t, row, PFS_TC_SENT) + pfs_table_get(bs, t, row, PFS_TC_DEFERRED)
+		+ pfs_table_get(bs, t, row, PFS_TC_BOUNCED));
+    for (c = 0; c < pfs_table_ncols(t); c++)
+	n += pfs_table_get(bs, t, row, c);
+    return (n);
+}
+
+/* pfs_parser_settle_batch - a worker's batch, in log order after the last */
+
+void    pfs_parser_settle_batch(PFS_PARSER *p, PFS_BATCH *b)
+{
+    PFS_STATS *bs = pfs_batch_stats(b);
+    uint64_t base = pfs_scalar_get(p->stats, PFS_LINES);
+    const unsigned char *recs, *q;
+    const struct rec *r;
+    struct line ln;
+    size_t  len;
+    size_t  rows;
+    size_t  i;
+    int     t;
+
+    for (t = 0; t < PFS_TABLE_COUNT; t++) {
+	rows = pfs_table_rows(bs, t);
+	if (rows > p->map_alloc[t]) {
+	    p->map[t] = pfs_reallocarray(p->map[t], rows, sizeof(*p->map[t]));
+	    p->map_alloc[t] = rows;
+	}
+    }
+    memset(&ln, 0, sizeof(ln));
+    blank_hdr(&ln.hdr);
+    ln.subj = "";
+    recs = pfs_batch_records(b, &len);
+    for (q = recs; len > 0 && q < recs + len; q += r->size) {
+	r = (const struct rec *) q;
+	switch (r->kind) {
+	case R_TIME:
+	    if (pfs_qtable_npending(p->qt) > 0)
+		expire_lines(p, r->secs, base + r->line, r->n);
+	    break;
+	case R_ROW:
+	    p->map[r->table][r->n] = pfs_stats_row_from(p->stats, r->table, bs, r->n);
+	    break;
+	default:
+	    settle_line(p, &ln, (const struct r_line *) r, base);
+	    break;
+	}
+    }
+    /* The block's counters; "lines" is where the block ends. */
+    for (t = 0; t < PFS_TABLE_COUNT; t++)
+	for (i = 0; i < pfs_table_rows(bs, t); i++)
+	    pfs_stats_add_row(p->stats, t, p->map[t][i], bs, i, row_calls(bs, t, i));
+    for (i = 0; i < PFS_SCALAR_COUNT; i++)
+	if (i != PFS_LINES)
+	    pfs_scalar_add(p->stats, i, pfs_scalar_get(bs, i));
+    pfs_scalar_set(p->stats, PFS_LINES, base + pfs_scalar_get(bs, PFS_LINES));
+}
+
 /* pfs_parser_free - release */
 
 void    pfs_parser_free(PFS_PARSER *p)
@@ -1989,6 +2577,8 @@ void    pfs_parser_free(PFS_PARSER *p)
 	pcre2_match_data_free(p->md[i]);
 	pcre2_code_free(p->re[i]);
     }
+    for (i = 0; i < PFS_TABLE_COUNT; i++)
+	free(p->map[i]);
     pfs_qtable_free(p->qt);
     pfs_link_free(p->link);
     pfs_scans_free(p->scans);

@@ -17,6 +17,7 @@
 
 #include "pfs_stats.h"
 #include "pfs_syslog.h"
+#include "pfs_batch.h"
 #include "pfs_qtable.h"
 
 typedef struct PFS_PARSER PFS_PARSER;
@@ -29,6 +30,7 @@ struct pfs_parser_opts {
     size_t  n_ignore_relays;
     int     ignore_localhost;		/* 127.0.0.0/8 and ::1, both sides */
     size_t  queue_cap;			/* messages in flight remembered */
+    int     patterns_only;		/* tests: no hand scanner (pfs_status) */
 };
 
 #define PFS_DEF_QUEUE_CAP	100000
@@ -106,6 +108,21 @@ extern const char *pfs_parser_filter(const PFS_PARSER *, size_t i, uint64_t *sid
 extern void pfs_parser_add_filter(PFS_PARSER *, uint64_t sid, uint32_t source,
 				          const char *relay);
 extern const char *pfs_parser_unlinked_relay(const PFS_PARSER *);
+
+/*
+ * A log read on several threads. A worker (pfs_parser_worker(), one per
+ * thread, for the parser p that counts) parses a block of whole lines,
+ * those that start before limit, into a batch (pfs_parser_batch()); p's
+ * thread settles the batches in log order (pfs_parser_settle_batch()).
+ * Whatever the blocks, the counters and events are those that feeding
+ * every line to p gives. The block's bytes must stay in place until it
+ * is settled. A worker records events if p had a function for them
+ * when the worker was made.
+ */
+extern PFS_PARSER *pfs_parser_worker(const PFS_PARSER *p, char *err, size_t errlen);
+extern size_t pfs_parser_batch(PFS_PARSER *, PFS_BATCH *, const char *buf, size_t len,
+			               size_t limit);
+extern void pfs_parser_settle_batch(PFS_PARSER *, PFS_BATCH *);
 
 /*
  * The identity of a source ("host/syslog_name", the per-source table's

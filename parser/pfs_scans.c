@@ -43,7 +43,10 @@
  *	PFS_SCAN_NEW: anything else.
  * .PP
  *	The last PFS_SCANS_KEEP verdicts are remembered; older ones cannot
- *	pair any more.
+ *	pair any more. The ring is searched only when it holds a verdict
+ *	that could pair or repeat (one of another scanner, or of
+ *	clamav-milter for clamav-milter): a log of amavis alone costs no
+ *	search.
  *
  *	Known limits: clamd logs each infected file, so a mail with two
  *	infected attachments scanned through amavis is two clamd verdicts
@@ -76,6 +79,7 @@ struct seen {
 struct PFS_SCANS {
     struct seen ring[PFS_SCANS_KEEP];
     size_t  next;			/* the oldest, overwritten next */
+    unsigned kept[3];			/* verdicts in the ring, per scanner */
 };
 
 /* hash - FNV-1a, 64 bits */
@@ -163,8 +167,19 @@ enum pfs_scan_result pfs_scans_verdict(PFS_SCANS *s, enum pfs_scan_from from,
     int64_t t = seconds(&hdr->time);
     struct seen *e, *match = 0;
     size_t  i;
+    int     look;
 
-    for (i = 0; i < PFS_SCANS_KEEP; i++) {
+    /*
+     * Only a verdict another scanner logged can pair (and only
+     * clamav-milter repeats itself): without one in the ring, there is
+     * nothing to look for. Logs with amavis alone skip the search.
+     */
+    if (from == PFS_SCAN_CLAMD)
+	look = s->kept[PFS_SCAN_AMAVIS] + s->kept[PFS_SCAN_MILTER] > 0;
+    else
+	look = s->kept[PFS_SCAN_CLAMD] > 0 || (from == PFS_SCAN_MILTER && k != 0
+					       && s->kept[PFS_SCAN_MILTER] > 0);
+    for (i = 0; look && i < PFS_SCANS_KEEP; i++) {
 	/* Oldest first: the ring's next slot is its oldest. */
 	e = s->ring + (s->next + i) % PFS_SCANS_KEEP;
 	if (!e->used || e->host != h || t - e->t > PFS_SCANS_WINDOW
@@ -183,6 +198,9 @@ enum pfs_scan_result pfs_scans_verdict(PFS_SCANS *s, enum pfs_scan_from from,
     /* The oldest slot takes the new verdict (it may be the match itself). */
     e = s->ring + s->next;
     s->next = (s->next + 1) % PFS_SCANS_KEEP;
+    if (e->used)
+	s->kept[e->from]--;
+    s->kept[from]++;
     e->used = 1;
     e->host = h;
     e->key = k;

@@ -25,6 +25,18 @@
  *	reserved for the row PFS_OTHER_KEY: keys that arrive after the table
  *	is full add to that row, and the table's overflow scalar counts them,
  *	so totals are never lost and memory stays bounded whatever the log.
+ *
+ *	A log read on several threads is counted in stores of its own, one
+ *	per block of lines, with no caps, then added to the main store in
+ *	log order (pfs_parser_settle_batch()). pfs_stats_on_row() names a
+ *	function that hears of every row a store adds, so that the rows can
+ *	be added to the main store in the order one thread would have added
+ *	them; pfs_stats_row_from() finds or adds, in the main store, the row
+ *	of a block's key, as pfs_table_row() would; pfs_stats_add_row() adds
+ *	a block row's cells to it. A key that found the main table full
+ *	counts in the overflow scalar once per lookup a single thread would
+ *	have made: the caller says how many (calls), the first being
+ *	pfs_stats_row_from()'s own.
  * DIAGNOSTICS
  *	Allocation failure is fatal (pfs_util.h).
  * SECURITY
@@ -85,6 +97,8 @@ struct ktable {
 struct PFS_STATS {
     uint64_t scalars[PFS_SCALAR_COUNT];
     struct ktable tables[PFS_TABLE_COUNT];
+    PFS_STATS_ROW_FN row_fn;		/* hears of new rows */
+    void   *row_ctx;
 };
 
 /* hash_key - FNV-1a over a counted string */
@@ -257,7 +271,7 @@ static void index_grow(struct ktable *kt)
 
 /* add_row - append a row; the caller has checked the cap */
 
-static size_t add_row(struct ktable *kt, const char *key, size_t len,
+static size_t add_row(PFS_STATS *st, struct ktable *kt, const char *key, size_t len,
 		              uint32_t h)
 {
     struct row *rp;
@@ -276,6 +290,8 @@ static size_t add_row(struct ktable *kt, const char *key, size_t len,
 	index_grow(kt);
     else
 	index_insert(kt, kt->nrows - 1);
+    if (st->row_fn)
+	st->row_fn((enum pfs_table_id) (kt - st->tables), kt->nrows - 1, st->row_ctx);
     return (kt->nrows - 1);
 }
 
@@ -314,14 +330,14 @@ size_t  pfs_table_row(PFS_STATS *st, enum pfs_table_id t, const char *key,
 	return (row);
     /* Keep one place for the other row. */
     if (kt->nrows + (kt->other == SIZE_MAX ? 1 : 0) < kt->cap)
-	return (add_row(kt, key, len, h));
+	return (add_row(st, kt, key, len, h));
     st->scalars[table_defs[t].overflow]++;
     if (kt->other == SIZE_MAX) {
 	size_t  olen = sizeof(PFS_OTHER_KEY) - 1;
 
 	kt->other = lookup(kt, PFS_OTHER_KEY, olen, hash_key(PFS_OTHER_KEY, olen));
 	if (kt->other == SIZE_MAX)
-	    kt->other = add_row(kt, PFS_OTHER_KEY, olen,
+	    kt->other = add_row(st, kt, PFS_OTHER_KEY, olen,
 				hash_key(PFS_OTHER_KEY, olen));
     }
     return (kt->other);
@@ -416,4 +432,41 @@ int     pfs_stats_set_by_name(PFS_STATS *st, const char *name, uint64_t value)
 	}
     }
     return (-1);
+}
+
+/* pfs_stats_on_row - who hears of new rows */
+
+void    pfs_stats_on_row(PFS_STATS *st, PFS_STATS_ROW_FN fn, void *ctx)
+{
+    st->row_fn = fn;
+    st->row_ctx = ctx;
+}
+
+/* pfs_stats_row_from - the row of another store's row's key */
+
+size_t  pfs_stats_row_from(PFS_STATS *st, enum pfs_table_id t, const PFS_STATS *src,
+			           size_t srow)
+{
+    const struct row *rp = src->tables[t].rows + srow;
+
+    return (pfs_table_row(st, t, rp->key, rp->klen));
+}
+
+/*
+ * pfs_stats_add_row - add another store's row to a row; a key that went
+ * to the other row counts once more in overflow for each later lookup
+ */
+void    pfs_stats_add_row(PFS_STATS *st, enum pfs_table_id t, size_t row,
+			          const PFS_STATS *src, size_t srow, uint64_t calls)
+{
+    const struct row *sp = src->tables[t].rows + srow;
+    struct row *rp = st->tables[t].rows + row;
+    size_t  c;
+
+    for (c = 0; c < table_defs[t].ncols; c++)
+	rp->cols[c] += sp->cols[c];
+    if (row == st->tables[t].other && calls > 1
+	&& !(sp->klen == sizeof(PFS_OTHER_KEY) - 1
+	     && memcmp(sp->key, PFS_OTHER_KEY, sp->klen) == 0))
+	st->scalars[table_defs[t].overflow] += calls - 1;
 }

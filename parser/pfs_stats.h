@@ -205,4 +205,29 @@ extern int pfs_stats_flat_name(char *buf, size_t len, enum pfs_table_id,
 /* Set a counter by its external name (state restore). 0 = ok, -1 = unknown. */
 extern int pfs_stats_set_by_name(PFS_STATS *, const char *name, uint64_t value);
 
+/*
+ * Stores filled apart and added up in order (pfs_parser_settle_batch()):
+ * a hook that sees every new row; the row of one store's key in another
+ * (found or added as pfs_table_row() does); one row's cells added to
+ * another's.
+ */
+typedef void (*PFS_STATS_ROW_FN) (enum pfs_table_id, size_t row, void *ctx);
+extern void pfs_stats_on_row(PFS_STATS *, PFS_STATS_ROW_FN, void *ctx);
+extern size_t pfs_stats_row_from(PFS_STATS *, enum pfs_table_id, const PFS_STATS *src,
+				         size_t srow);
+extern void pfs_stats_add_row(PFS_STATS *, enum pfs_table_id, size_t row,
+			              const PFS_STATS *src, size_t srow, uint64_t calls);
+
+/*
+ * Stores filled apart and added up in order (pfs_parser_settle()): a hook
+ * that sees every new row; the row of one store's key in another (found
+ * or added as pfs_table_row() does); one row's cells added to another's.
+ */
+typedef void (*PFS_STATS_ROW_FN) (enum pfs_table_id, size_t row, void *ctx);
+extern void pfs_stats_on_row(PFS_STATS *, PFS_STATS_ROW_FN, void *ctx);
+extern size_t pfs_stats_row_from(PFS_STATS *, enum pfs_table_id, const PFS_STATS *src,
+				         size_t srow);
+extern void pfs_stats_add_row(PFS_STATS *, enum pfs_table_id, size_t row,
+			              const PFS_STATS *src, size_t srow, uint64_t calls);
+
 #endif

@@ -9,7 +9,8 @@
 #    snmpd/AgentX integration tests; then the soak test
 #    (tests/follow/soak.sh, about 100 s);
 # 3. builds with AddressSanitizer + UndefinedBehaviorSanitizer in
-#    _build/asan and runs the C unit tests;
+#    _build/asan and runs the C unit tests; then with ThreadSanitizer in
+#    _build/tsan and runs the test of the threads (check_pread);
 # 4. builds the libFuzzer target with clang in _build/fuzz and fuzzes the
 #    line parser for PFS_FUZZ_SECONDS (default 60);
 # 5. runs make distcheck;
@@ -30,6 +31,7 @@ stage_fail=0
 stage_skip=0
 check_rc=0
 asan_rc=0
+tsan_rc=0
 
 say() { printf '\n=== %s\n' "$*"; }
 
@@ -77,7 +79,7 @@ make_failed() {
 
 finish() {
     local p=$stage_pass f=$stage_fail s=$stage_skip dir r a b c
-    for dir in "$top/_build/default" "$top/_build/asan"; do
+    for dir in "$top/_build/default" "$top/_build/asan" "$top/_build/tsan"; do
         [ -d "$dir" ] || continue
         read -r a b c <<<"$(count_trs "$dir")"
         p=$((p + a)); f=$((f + b)); s=$((s + c))
@@ -85,6 +87,7 @@ finish() {
         case $dir in
         */default) make_failed "make check" "$check_rc" "$b" "$logdir/check.out" && f=$((f + 1)) ;;
         */asan) make_failed "make check-unit (ASan+UBSan)" "$asan_rc" "$b" "$logdir/asan.out" && f=$((f + 1)) ;;
+        */tsan) make_failed "check_pread (TSan)" "$tsan_rc" "$b" "$logdir/tsan.out" && f=$((f + 1)) ;;
         esac
     done
     echo
@@ -107,8 +110,8 @@ if [ -f config.status ]; then
     say "the source tree holds an in-tree build: make distclean (out-of-tree builds need a clean tree)"
     make distclean >/dev/null 2>&1 || true
 fi
-rm -rf _build/default _build/asan _build/fuzz
-mkdir -p _build/default _build/asan _build/fuzz
+rm -rf _build/default _build/asan _build/tsan _build/fuzz
+mkdir -p _build/default _build/asan _build/tsan _build/fuzz
 stage "bootstrap" ./bootstrap || fatal_stage
 
 # 2. default build and the full make check
@@ -144,6 +147,21 @@ if stage "configure (ASan+UBSan)" sh -c "cd _build/asan && ../../configure -q --
         make -C _build/asan -j"$jobs" check-unit >"$logdir/asan.out" 2>&1
     asan_rc=$?
     grep -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR):' "$logdir/asan.out" | sed 's/^/  /'
+else
+    stage_fail=$((stage_fail + 1))
+fi
+
+# 3b. the thread sanitizer on the test of the threads (pfs_pread). GCC
+# warns of maybe-uninitialized values at -O1 that -O2 does not see: the
+# warnings stay warnings here.
+if stage "configure (TSan)" sh -c "cd _build/tsan && ../../configure -q --disable-hardening --disable-werror CFLAGS='-O1 -g -fsanitize=thread' LDFLAGS='-fsanitize=thread'" &&
+    stage "make (TSan)" make -C _build/tsan -j"$jobs" tests/unit/input/check_pread; then
+    say "check_pread (TSan)"
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+        make -C _build/tsan check TESTS=tests/unit/input/check_pread \
+        check_PROGRAMS=tests/unit/input/check_pread >"$logdir/tsan.out" 2>&1
+    tsan_rc=$?
+    grep -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR):' "$logdir/tsan.out" | sed 's/^/  /'
 else
     stage_fail=$((stage_fail + 1))
 fi
