@@ -711,6 +711,9 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
     case PFS_STATE_BAD:
 	log_warnx("%s", err);
 	break;
+    case PFS_STATE_UNREADABLE:
+	/* Saving would replace a state that may well be good. */
+	fatalx("%s; refusing to start", err);
     }
     pfs_follow_start(d.follow);
     if (d.journal) {

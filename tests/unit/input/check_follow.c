@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -724,7 +725,7 @@ START_TEST(test_state_bad)
 	"{\"format\": \"postfix-stats-state\", \"version\": 99, \"counters\": {}, "
 	"\"files\": [], \"queue\": []}",
 	"{\"format\": \"something-else\", \"version\": 1}",
-	"{\"format\": \"postfix-stats-state\", \"version\": 1, \"counters\": "
+	"{\"format\": \"postfix-stats-state\", \"version\": 2, \"counters\": "
 	"{\"sent\": 5, \"recv\": -1}, \"files\": [], \"queue\": []}",
 	"{\"format\": \"postfix-stats-state\", \"version\": 1, \"counters\": "
 	"{\"sent\": 5}, \"files\": [{\"path\": \"x\"}], \"queue\": []}",
@@ -769,7 +770,7 @@ START_TEST(test_state_bad)
     rig_up(&r, 0);
     ck_assert_int_eq(pfs_state_load(r.state, r.st, r.p, r.fw, err, sizeof(err)),
 		     PFS_STATE_BAD);
-    ck_assert_msg(strstr(err, "version 99") && strstr(err, "version 1"), "%s", err);
+    ck_assert_msg(strstr(err, "version 99") && strstr(err, "versions 1 to 2"), "%s", err);
     rig_teardown(&r);
 }
 END_TEST
@@ -950,6 +951,307 @@ START_TEST(test_throttle)
     put_sent(r.paths[0], 2);
     pfs_follow_event(r.fw);
     ck_counter(&r, "sent:smtp", 8);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* read_text - a small file into a static buffer */
+
+static const char *read_text(const char *path)
+{
+    static char buf[64 * 1024];
+    int     fd = open(path, O_RDONLY);
+    ssize_t n;
+
+    ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    ck_assert_int_ge(n, 0);
+    buf[n] = 0;
+    return (buf);
+}
+
+/* Counters above the signed 64-bit range save and load exactly. */
+
+START_TEST(test_state_big_counters)
+{
+    static const char *const names[] = {"mail.log"};
+    static const char v1[] = "{\"format\": \"postfix-stats-state\", \"version\": 1, "
+    "\"counters\": {\"bytes:recv\": -9146744073709551616}, \"files\": [], \"queue\": []}";
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    ck_assert_int_eq(pfs_stats_set_by_name(r.st, "bytes:recv", 9300000000000000000ULL), 0);
+    ck_assert_int_eq(pfs_stats_set_by_name(r.st, "sent:smtp", UINT64_MAX), 0);
+    ck_assert_int_eq(pfs_stats_set_by_name(r.st, "lines", (uint64_t) INT64_MAX), 0);
+    ck_assert_int_eq(pfs_stats_set_by_name(r.st, "recv", (uint64_t) INT64_MAX + 1), 0);
+    rig_save(&r);
+    ck_assert_ptr_nonnull(strstr(read_text(r.state), "\"bytes:recv\":\"9300000000000000000\""));
+    rig_down(&r);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "bytes:recv", 9300000000000000000ULL);
+    ck_counter(&r, "sent:smtp", UINT64_MAX);
+    ck_counter(&r, "lines", (uint64_t) INT64_MAX);
+    ck_counter(&r, "recv", (uint64_t) INT64_MAX + 1);
+    rig_down(&r);
+    /* What an earlier agent saved for size=9300000000000000000. */
+    unlink(r.state);
+    put(r.state, v1, strlen(v1));
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "bytes:recv", 9300000000000000000ULL);
+    rig_teardown(&r);
+}
+END_TEST
+
+static char part_seen[64];
+static size_t part_seen_len;
+
+/* odd_part_save - a part whose names are not UTF-8 */
+
+static json_t *odd_part_save(const void *ctx)
+{
+    (void) ctx;
+    return (json_pack("{s:o}", "who", json_stringn_nocheck("b\xff\xf4\x8f\xbd\x81x", 7)));
+}
+
+/* odd_part_check - anything goes */
+
+static int odd_part_check(const json_t *o, char *err, size_t len)
+{
+    (void) o;
+    (void) err;
+    (void) len;
+    return (0);
+}
+
+/* odd_part_load - keep what came back */
+
+static void odd_part_load(void *ctx, const json_t *o)
+{
+    const json_t *v = json_object_get(o, "who");
+
+    (void) ctx;
+    part_seen_len = json_string_length(v);
+    memcpy(part_seen, json_string_value(v), part_seen_len);
+}
+
+/*
+ * Logs carry any bytes: names that are not UTF-8, cut in the middle of a
+ * character, or holding the characters the escape uses, save and load as
+ * the same bytes (counters, messages in flight, a part).
+ */
+START_TEST(test_state_any_bytes)
+{
+    static const char *const names[] = {"mail.log"};
+    static const char *const lines[] = {
+	"Nov 22 10:00:00 mx\xe9 postfix/smtpd[1200]: 3F2A41C0E5: "
+	"client=c.example.org[192.0.2.10], sasl_method=PLAIN, sasl_username=b\xff\xfe",
+	"Nov 22 10:00:00 mx\xf4\x8f\xbd\x81 postfix/smtpd[1200]: connect from a[192.0.2.1]",
+	"Nov 22 10:00:00 mx\xc3 postfix/smtpd[1200]: connect from a[192.0.2.1]",
+    };
+    static const char from[] = "Nov 22 10:00:01 mx\xe9 postfix/qmgr[1100]: 3F2A41C0E5: "
+    "from=<alice@example.org>, size=1234, nrcpt=1 (queue active)\n";
+    struct pfs_state_part part = {"odd", odd_part_save, odd_part_check, odd_part_load, 0};
+    struct rig r;
+    size_t  i;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+	pfs_parser_line(r.p, lines[i], strlen(lines[i]), 0);
+    ck_counter(&r, "source:mx\xe9/postfix:lines", 1);
+    ck_assert_uint_eq(pfs_qtable_count(pfs_parser_qtable(r.p)), 1);
+    pfs_state_set_part(&part);
+    rig_save(&r);
+    rig_down(&r);
+    part_seen_len = 0;
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    pfs_state_set_part(0);
+    ck_counter(&r, "source:mx\xe9/postfix:lines", 1);
+    ck_counter(&r, "source:mx\xf4\x8f\xbd\x81/postfix:lines", 1);
+    ck_counter(&r, "source:mx\xc3/postfix:lines", 1);
+    ck_counter(&r, "smtpd:connect", 2);
+    ck_assert_uint_eq(part_seen_len, 7);
+    ck_assert_int_eq(memcmp(part_seen, "b\xff\xf4\x8f\xbd\x81x", 7), 0);
+    ck_assert_uint_eq(pfs_qtable_count(pfs_parser_qtable(r.p)), 1);
+    /* The message in flight is the same one: same source, same account. */
+    put(r.paths[0], from, strlen(from));
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "recv:smtp", 1);
+    ck_counter(&r, "source:mx\xe9/postfix:recv", 1);
+    ck_assert_uint_eq(pfs_qtable_count(pfs_parser_qtable(r.p)), 1);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* refusing_check - a part that fails its own check */
+
+static int refusing_check(const json_t *o, char *err, size_t len)
+{
+    (void) o;
+    snprintf(err, len, "out of range");
+    return (-1);
+}
+
+/* A state the agent could not read back is not saved; the old file stays. */
+
+START_TEST(test_state_part_refused)
+{
+    static const char *const names[] = {"mail.log"};
+    struct pfs_state_part part = {"odd", odd_part_save, refusing_check, odd_part_load, 0};
+    struct rig r;
+    char    err[512];
+    char   *before;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    rig_save(&r);
+    before = strdup(read_text(r.state));
+    put_sent(r.paths[0], 2);
+    pfs_follow_event(r.fw);
+    pfs_state_set_part(&part);
+    ck_assert_int_eq(pfs_state_save(r.state, r.st, r.p, r.fw, err, sizeof(err)), -1);
+    pfs_state_set_part(0);
+    ck_assert_msg(strstr(err, "out of range") != 0, "%s", err);
+    ck_assert_str_eq(read_text(r.state), before);
+    free(before);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* load_in_child - pfs_state_load() as user nobody (or not at all: -1) */
+
+static int load_in_child(struct rig *r)
+{
+    char    err[512];
+    pid_t   pid;
+    int     status;
+
+    if ((pid = fork()) == 0) {
+	if (geteuid() == 0 && (setgid(65534) < 0 || setuid(65534) < 0))
+	    _exit(100);
+	_exit(pfs_state_load(r->state, r->st, r->p, r->fw, err, sizeof(err)));
+    }
+    ck_assert_int_gt(pid, 0);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status));
+    return (WEXITSTATUS(status));
+}
+
+/*
+ * Issue 12, item 8: a state file that cannot be opened or read is never
+ * replaced: the load says so, names the file and the error, and leaves
+ * it as it is (the daemon then refuses to start).
+ */
+START_TEST(test_state_unreadable)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+    char    err[512];
+    char   *before;
+    struct stat st;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put_sent(r.paths[0], 2);
+    rig_up(&r, 0);
+    rig_save(&r);
+    before = strdup(read_text(r.state));
+    rig_down(&r);
+
+    /* Permission: as user nobody when run as root, else mode 000. */
+    ck_assert_int_eq(chmod(r.dir, 0755), 0);
+    ck_assert_int_eq(chmod(r.state, geteuid() == 0 ? 0600 : 0), 0);
+    rig_up(&r, 0);
+    ck_assert_int_eq(load_in_child(&r), PFS_STATE_UNREADABLE);
+    rig_down(&r);
+    ck_assert_int_eq(chmod(r.state, 0600), 0);
+    ck_assert_str_eq(read_text(r.state), before);
+    ck_assert_int_eq(stat(path_in(&r, "state.json.bad"), &st), -1);
+
+    /* Another reason open() fails: a symbolic link loop. */
+    ck_assert_int_eq(rename(r.state, path_in(&r, "kept.json")), 0);
+    ck_assert_int_eq(symlink("state.json", r.state), 0);
+    ck_assert_int_eq(rig_up(&r, 0), PFS_STATE_ABSENT);
+    ck_assert_int_eq(pfs_state_load(r.state, r.st, r.p, r.fw, err, sizeof(err)),
+		     PFS_STATE_UNREADABLE);
+    ck_assert_msg(strstr(err, r.state) != 0 && strstr(err, strerror(ELOOP)) != 0, "%s", err);
+    ck_assert_int_eq(lstat(r.state, &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+    rig_down(&r);
+
+    /* Not a regular file. */
+    ck_assert_int_eq(unlink(r.state), 0);
+    ck_assert_int_eq(mkdir(r.state, 0755), 0);
+    ck_assert_int_eq(rig_up(&r, 0), PFS_STATE_ABSENT);
+    ck_assert_int_eq(pfs_state_load(r.state, r.st, r.p, r.fw, err, sizeof(err)),
+		     PFS_STATE_UNREADABLE);
+    ck_assert_int_eq(stat(r.state, &st), 0);
+    ck_assert(S_ISDIR(st.st_mode));
+    ck_assert_int_eq(rmdir(r.state), 0);
+    free(before);
+    rig_teardown(&r);
+}
+END_TEST
+
+/*
+ * An old-format state (version 1, indented, as earlier agents wrote it:
+ * tests/data/state-v1.json, made from postfix-e2e.log with the path,
+ * device and inode replaced by placeholders) still loads; the next save
+ * writes the current format, which loads too.
+ */
+START_TEST(test_state_v1_upgrade)
+{
+    static const char *const names[] = {"mail.log"};
+    const char *srcdir = getenv("top_srcdir");
+    char    path[PATH_MAX], num[32];
+    struct rig r;
+    struct stat st;
+    size_t  len;
+    char   *data = read_e2e(&len);
+    const char *tmpl;
+    char   *out, *o;
+    const char *p;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], data, len);
+    ck_assert_int_eq(stat(r.paths[0], &st), 0);
+    snprintf(path, sizeof(path), "%s/tests/data/state-v1.json", srcdir ? srcdir : ".");
+    tmpl = read_text(path);
+    ck_assert_ptr_nonnull(strstr(tmpl, "\"version\": 1"));
+    out = o = malloc(strlen(tmpl) + PATH_MAX + 64);
+    for (p = tmpl; *p; p++) {
+	if (strncmp(p, "@LOG@", 5) == 0) {
+	    o += sprintf(o, "%s", r.paths[0]);
+	    p += 4;
+	} else if (strncmp(p, "@DEV@", 5) == 0 || strncmp(p, "@INO@", 5) == 0) {
+	    snprintf(num, sizeof(num), "%llu", (unsigned long long) (p[1] == 'D'
+						   ? st.st_dev : st.st_ino));
+	    o += sprintf(o, "%s", num);
+	    p += 4;
+	} else {
+	    *o++ = *p;
+	}
+    }
+    *o = 0;
+    put(r.state, out, strlen(out));
+    free(out);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    check_e2e(&r);
+    ck_assert_uint_eq(pfs_qtable_count(pfs_parser_qtable(r.p)), 2);
+    ck_assert_uint_eq(file_status(&r, 0).offset, len);
+    put_sent(r.paths[0], 1);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "lines", 167);
+    rig_save(&r);
+    ck_assert_ptr_nonnull(strstr(read_text(r.state), "\"version\":2"));
+    rig_down(&r);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "lines", 167);
+    ck_assert_uint_eq(pfs_qtable_count(pfs_parser_qtable(r.p)), 2);
     rig_teardown(&r);
 }
 END_TEST
@@ -1152,6 +1454,11 @@ static Suite *follow_suite(void)
     tcase_add_test(tc, test_missing_file);
     tcase_add_test(tc, test_overlong_across_restart);
     tcase_add_test(tc, test_throttle);
+    tcase_add_test(tc, test_state_big_counters);
+    tcase_add_test(tc, test_state_any_bytes);
+    tcase_add_test(tc, test_state_part_refused);
+    tcase_add_test(tc, test_state_unreadable);
+    tcase_add_test(tc, test_state_v1_upgrade);
     suite_add_tcase(s, tc);
 #ifdef HAVE_LIBSYSTEMD
     if (journal_remote() != 0) {
