@@ -955,6 +955,214 @@ START_TEST(test_throttle)
 }
 END_TEST
 
+/* copy_file - cp SRC DST (onto an existing DST: same inode, new bytes) */
+
+static void copy_file(const char *src, const char *dst)
+{
+    char    cmd[3 * PATH_MAX];
+
+    snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", src, dst);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+/* copytruncate - what logrotate's copytruncate does, shifting .1 to .2 */
+
+static void copytruncate(struct rig *r)
+{
+    struct stat st;
+
+    if (stat(path_in(r, "mail.log.1"), &st) == 0)
+	ck_assert_int_eq(rename(path_in(r, "mail.log.1"), path_in(r, "mail.log.2")), 0);
+    copy_file(r->paths[0], path_in(r, "mail.log.1"));
+    ck_assert_int_eq(truncate(r->paths[0], 0), 0);
+}
+
+/*
+ * First start: the positions saved at once (the daemon saves right after
+ * pfs_follow_start()) carry a kill before any other save.
+ */
+START_TEST(test_first_start_saved)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put_sent(r.paths[0], 4);			/* before the first start: skipped */
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_ABSENT);
+    rig_save(&r);
+    put_sent(r.paths[0], 3);
+    pfs_follow_event(r.fw);
+    rig_down(&r);				/* kill -9: nothing saved since */
+    put_sent(r.paths[0], 2);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "sent:smtp", 5);
+    ck_counter(&r, "lines", 5);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* A path the state names without a position appeared later: all of it. */
+
+START_TEST(test_known_path_appears)
+{
+    static const char *const names[] = {"mail.log", "other.log"};
+    struct rig r;
+
+    rig_setup(&r, 2, names, 0, 0);
+    put(r.paths[0], "", 0);			/* other.log: not there yet */
+    rig_up(&r, 1);
+    rig_save(&r);				/* the start-up save */
+    rig_down(&r);				/* killed */
+    put_sent(r.paths[1], 3);			/* appears while stopped */
+    put_sent(r.paths[0], 2);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "sent:smtp", 5);
+    ck_assert_uint_eq(file_status(&r, 1).lines, 3);
+    rig_teardown(&r);
+}
+END_TEST
+
+/*
+ * Issue 12, item 2: copytruncate, the state saved at position 0, lines
+ * written and never read, the agent killed, copytruncate again while it
+ * is down. The second copy holds those lines: found by its content.
+ */
+START_TEST(test_copytruncate_at_zero_while_stopped)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put_sent(r.paths[0], 3);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 3);
+    copytruncate(&r);
+    pfs_follow_poll(r.fw);
+    ck_assert_uint_eq(file_status(&r, 0).offset, 0);
+    rig_save(&r);				/* position 0 */
+    put_sent(r.paths[0], 4);			/* never read */
+    rig_down(&r);				/* kill -9 */
+    copytruncate(&r);				/* mail.log.1 now holds the 4 */
+    put_sent(r.paths[0], 2);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "sent:smtp", 9);
+    ck_counter(&r, "lines", 9);
+    /* Nothing is read twice after another restart. */
+    rig_save(&r);
+    rig_down(&r);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    put_sent(r.paths[0], 1);
+    pfs_follow_poll(r.fw);
+    ck_counter(&r, "sent:smtp", 10);
+    ck_counter(&r, "lines", 10);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* The same while the agent runs but has not looked yet (polling only). */
+
+START_TEST(test_copytruncate_at_zero_live)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, PFS_FOLLOW_NO_INOTIFY);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put_sent(r.paths[0], 3);
+    pfs_follow_poll(r.fw);
+    copytruncate(&r);
+    pfs_follow_poll(r.fw);
+    ck_counter(&r, "sent:smtp", 3);
+    put_sent(r.paths[0], 4);			/* not looked at yet */
+    copytruncate(&r);
+    put_sent(r.paths[0], 2);
+    pfs_follow_poll(r.fw);
+    ck_counter(&r, "sent:smtp", 9);
+    put_sent(r.paths[0], 1);			/* and nothing twice afterwards */
+    pfs_follow_poll(r.fw);
+    ck_counter(&r, "sent:smtp", 10);
+    ck_counter(&r, "lines", 10);
+    rig_teardown(&r);
+}
+END_TEST
+
+/*
+ * Issue 12, item 3: rename rotation, then within the linger the new log
+ * is copied onto the rotated name (same inode, new bytes) and truncated.
+ * The rotated file must not be read on from its old position.
+ */
+START_TEST(test_overwritten_in_linger)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put_sent(r.paths[0], 3);
+    pfs_follow_event(r.fw);
+    ck_assert_int_eq(rename(r.paths[0], path_in(&r, "mail.log.1")), 0);
+    put_sent(r.paths[0], 5);			/* the new file, longer than the old */
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 8);
+    copy_file(r.paths[0], path_in(&r, "mail.log.1"));
+    ck_assert_int_eq(truncate(r.paths[0], 0), 0);
+    put_sent(r.paths[0], 1);
+    pfs_follow_poll(r.fw);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 9);
+    ck_counter(&r, "lines", 9);
+    rig_teardown(&r);
+}
+END_TEST
+
+/*
+ * The same first bytes, other bytes before the saved position (the log
+ * rewritten in place while stopped): the position is not resumed in the
+ * middle of a line; the file is read as a new one.
+ */
+START_TEST(test_rewritten_same_head)
+{
+    static const char *const names[] = {"mail.log"};
+    static const char deferred[] = "Nov 22 11:00:00 mx1 postfix/smtp[1251]: 4D2A41C0E5: "
+    "to=<carol@example.net>, relay=none, delay=3600, delays=3599/0.01/0.1/0, "
+    "dsn=4.4.1, status=deferred (connect to mx.example.net[198.51.100.7]:25: "
+    "Connection timed out)\n";
+    struct rig r;
+    char    head[2048];
+    ssize_t n;
+    int     fd, i;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put_sent(r.paths[0], 5);
+    pfs_follow_event(r.fw);
+    rig_save(&r);
+    rig_down(&r);
+    /* The first two lines stay, byte for byte; other lines follow. */
+    fd = open(r.paths[0], O_RDWR);
+    ck_assert_int_ge(fd, 0);
+    n = pread(fd, head, sizeof(head), 0);
+    ck_assert_int_gt(n, 0);
+    n = strchr(strchr(head, '\n') + 1, '\n') + 1 - head;
+    ck_assert_int_eq(ftruncate(fd, 0), 0);
+    ck_assert_int_eq(pwrite(fd, head, (size_t) n, 0), n);
+    close(fd);
+    for (i = 0; i < 5; i++)
+	put(r.paths[0], deferred, strlen(deferred));
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "lines:unmatched", 0);
+    ck_counter(&r, "deferred:smtp", 5);
+    ck_counter(&r, "sent:smtp", 7);
+    ck_counter(&r, "lines", 12);
+    rig_teardown(&r);
+}
+END_TEST
+
 /* read_text - a small file into a static buffer */
 
 static const char *read_text(const char *path)
@@ -1454,6 +1662,12 @@ static Suite *follow_suite(void)
     tcase_add_test(tc, test_missing_file);
     tcase_add_test(tc, test_overlong_across_restart);
     tcase_add_test(tc, test_throttle);
+    tcase_add_test(tc, test_first_start_saved);
+    tcase_add_test(tc, test_known_path_appears);
+    tcase_add_test(tc, test_copytruncate_at_zero_while_stopped);
+    tcase_add_test(tc, test_copytruncate_at_zero_live);
+    tcase_add_test(tc, test_overwritten_in_linger);
+    tcase_add_test(tc, test_rewritten_same_head);
     tcase_add_test(tc, test_state_big_counters);
     tcase_add_test(tc, test_state_any_bytes);
     tcase_add_test(tc, test_state_part_refused);
