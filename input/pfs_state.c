@@ -63,12 +63,12 @@
  *	and a byte of a name that is not part of valid UTF-8 (logs carry
  *	any bytes) is written as the character U+10FF00 plus the byte (a
  *	character of that range in a name is written byte by byte the same
- *	way), and turned back into the byte on load. The part is checked with
- *	its own check() before it is written: a state the agent could not
- *	read back is never saved (the save fails and the old file stays).
- *	The file is written as it is built, through a small buffer: saving
- *	takes no memory in proportion to the state, apart from the part's
- *	JSON tree.
+ *	way), and turned back into the byte on load (pfs_json(3)). The part
+ *	is checked with its own check() before it is written: a state the
+ *	agent could not read back is never saved (the save fails and the old
+ *	file stays). The file is written as it is built, through a small
+ *	buffer: saving takes no memory in proportion to the state, apart
+ *	from the part's JSON tree.
  *
  *	The file is written to a temporary file in the same directory
  *	(mode 0600), flushed with fsync(), renamed over the old one, and the
@@ -76,11 +76,14 @@
  *	never a mix.
  *
  *	pfs_state_load() reads such a file into a fresh counter store, parser
- *	and follower (before pfs_follow_start()), through a buffered reader,
- *	and gives the memory of the parsed tree back to the system afterwards
- *	(malloc_trim()). The whole file is checked before anything is changed,
- *	so a bad file leaves everything as it was. A counter name this build
- *	does not know is skipped with a warning; a file path no longer
+ *	and follower (before pfs_follow_start()): into memory in large reads,
+ *	then twice through a pull parser (pfs_json(3)), without building a
+ *	tree (only the part is given to jansson): a first pass checks the
+ *	whole file and changes nothing, so a bad file leaves everything as it
+ *	was; a second applies it. The memory is given back to the system
+ *	afterwards (malloc_trim()). A counter name this build does not know
+ *	is skipped with a warning (one written twice keeps its last value);
+ *	members this build does not know are skipped; a file path no longer
  *	configured is dropped. Version 1 files (indented; written by earlier
  *	agents, which saved a counter above the signed range as a negative
  *	number) load too, that negative number taken as the two's complement
@@ -123,6 +126,7 @@
 #include <malloc.h>
 #endif
 
+#include "pfs_json.h"
 #include "pfs_log.h"
 #include "pfs_state.h"
 #include "pfs_util.h"
@@ -130,13 +134,7 @@
 #define STATE_FORMAT	"postfix-stats-state"
 #define STATE_VERSION	2		/* written; 1 and 2 are read */
 #define STATE_MAX_SIZE	((off_t) 1 << 30)
-#define WBUF_SIZE	(128 * 1024)	/* write buffer */
-#define RBUF_SIZE	(256 * 1024)	/* read buffer */
 #define NAME_MAX_LEN	(PFS_KEY_MAX + 64)	/* longest counter name */
-
-/* Bytes that are not UTF-8 become U+10FF00 + byte: F4 8F BC..BF 80..BF. */
-#define ESC_B0		0xF4
-#define ESC_B1		0x8F
 
 static uint64_t saved_bytes;
 
@@ -165,264 +163,10 @@ void    pfs_state_set_part(const struct pfs_state_part *part)
 	memset(&state_part, 0, sizeof(state_part));
 }
 
-/* ---- writing ---------------------------------------------------------- */
-
-struct wbuf {
-    int     fd;
-    char   *buf;			/* WBUF_SIZE */
-    size_t  len;
-    int     err;			/* errno of the first failed write */
-    uint64_t bytes;			/* written so far */
-};
-
-/* write_all - write a buffer, retrying short writes */
-
-static int write_all(int fd, const char *p, size_t len)
-{
-    ssize_t n;
-
-    while (len > 0) {
-	n = write(fd, p, len);
-	if (n < 0 && errno == EINTR)
-	    continue;
-	if (n < 0)
-	    return (-1);
-	p += n;
-	len -= (size_t) n;
-    }
-    return (0);
-}
-
-/* wb_flush - write out what the buffer holds */
-
-static void wb_flush(struct wbuf *w)
-{
-    if (w->len > 0 && w->err == 0 && write_all(w->fd, w->buf, w->len) < 0)
-	w->err = errno ? errno : EIO;
-    w->bytes += w->len;
-    w->len = 0;
-}
-
-/* wb_mem - append bytes */
-
-static void wb_mem(struct wbuf *w, const char *p, size_t n)
-{
-    if (n > WBUF_SIZE - w->len) {
-	wb_flush(w);
-	if (n > WBUF_SIZE) {
-	    if (w->err == 0 && write_all(w->fd, p, n) < 0)
-		w->err = errno ? errno : EIO;
-	    w->bytes += n;
-	    return;
-	}
-    }
-    memcpy(w->buf + w->len, p, n);
-    w->len += n;
-}
-
-#define wb_lit(w, s)	wb_mem((w), (s), sizeof(s) - 1)
-
-/* wb_digits - an unsigned number in decimal */
-
-static void wb_digits(struct wbuf *w, uint64_t v)
-{
-    char    d[24];
-    char   *p = d + sizeof(d);
-
-    do {
-	*--p = (char) ('0' + v % 10);
-	v /= 10;
-    } while (v > 0);
-    wb_mem(w, p, (size_t) (d + sizeof(d) - p));
-}
-
-/* wb_u64 - a number; a string of digits above the signed range */
-
-static void wb_u64(struct wbuf *w, uint64_t v)
-{
-    if (v > (uint64_t) INT64_MAX) {
-	wb_lit(w, "\"");
-	wb_digits(w, v);
-	wb_lit(w, "\"");
-    } else {
-	wb_digits(w, v);
-    }
-}
-
-/* wb_i64 - a signed number */
-
-static void wb_i64(struct wbuf *w, int64_t v)
-{
-    if (v < 0) {
-	wb_lit(w, "-");
-	wb_digits(w, (uint64_t) 0 - (uint64_t) v);
-    } else {
-	wb_digits(w, (uint64_t) v);
-    }
-}
-
-/* utf8_len - length of a valid UTF-8 sequence at p, 0 if invalid */
-
-static size_t utf8_len(const unsigned char *p, size_t n, uint32_t *cp)
-{
-    unsigned c = p[0];
-    size_t  len, i;
-    uint32_t v;
-
-    if (c < 0xC2 || c > 0xF4)
-	return (0);
-    len = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    if (n < len)
-	return (0);
-    v = c & (0x3F >> (len - 1));
-    for (i = 1; i < len; i++) {
-	if ((p[i] & 0xC0) != 0x80)
-	    return (0);
-	v = (v << 6) | (p[i] & 0x3F);
-    }
-    if ((len == 3 && (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF)))
-	|| (len == 4 && (v < 0x10000 || v > 0x10FFFF)))
-	return (0);
-    *cp = v;
-    return (len);
-}
-
-/* wb_esc_byte - one byte as the character U+10FF00 + byte */
-
-static void wb_esc_byte(struct wbuf *w, unsigned char b)
-{
-    char    e[4];
-
-    e[0] = (char) ESC_B0;
-    e[1] = (char) ESC_B1;
-    e[2] = (char) (0xBC + (b >> 6));
-    e[3] = (char) (0x80 | (b & 0x3F));
-    wb_mem(w, e, 4);
-}
-
-/* wb_str - a JSON string that reads back as exactly these bytes */
-
-static void wb_str(struct wbuf *w, const char *s, size_t n)
-{
-    static const char hex[] = "0123456789abcdef";
-    const unsigned char *p = (const unsigned char *) s;
-    const unsigned char *end = p + n;
-    const unsigned char *run;
-    char    esc[6];
-    uint32_t cp;
-    size_t  len;
-
-    wb_lit(w, "\"");
-    while (p < end) {
-	/* The common case: printable ASCII, written as it is. */
-	for (run = p; p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\'; p++)
-	     /* void */ ;
-	if (p > run)
-	    wb_mem(w, (const char *) run, (size_t) (p - run));
-	if (p >= end)
-	    break;
-	if (*p == '"' || *p == '\\') {
-	    esc[0] = '\\';
-	    esc[1] = (char) *p++;
-	    wb_mem(w, esc, 2);
-	} else if (*p < 0x20) {
-	    memcpy(esc, "\\u00", 4);
-	    esc[4] = hex[*p >> 4];
-	    esc[5] = hex[*p & 0xF];
-	    wb_mem(w, esc, 6);
-	    p++;
-	} else if ((len = utf8_len(p, (size_t) (end - p), &cp)) == 0) {
-	    wb_esc_byte(w, *p++);		/* not UTF-8 */
-	} else if (cp >= 0x10FF00) {
-	    while (len-- > 0)			/* our escape range: by byte */
-		wb_esc_byte(w, *p++);
-	} else {
-	    wb_mem(w, (const char *) p, len);
-	    p += len;
-	}
-    }
-    wb_lit(w, "\"");
-}
-
-/* wb_cstr - a NUL-terminated string */
-
-static void wb_cstr(struct wbuf *w, const char *s)
-{
-    wb_str(w, s, strlen(s));
-}
-
-/* wb_real - a real as jansson writes it */
-
-static void wb_real(struct wbuf *w, double d)
-{
-    char    buf[64];
-    int     n = snprintf(buf, sizeof(buf), "%.17g", d);
-    char   *c;
-
-    if (n < 0 || (size_t) n >= sizeof(buf) - 3)
-	n = snprintf(buf, sizeof(buf), "0.0");
-    if ((c = strchr(buf, ',')) != 0)
-	*c = '.';				/* a locale's decimal comma */
-    if (strpbrk(buf, ".eE") == 0) {
-	memcpy(buf + n, ".0", 3);
-	n += 2;
-    }
-    wb_mem(w, buf, (size_t) n);
-}
-
-/* wb_json - a jansson value, strings as wb_str() writes them */
-
-static void wb_json(struct wbuf *w, const json_t *v)
-{
-    const char *key;
-    json_t *m;
-    size_t  i;
-
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-	wb_lit(w, "{");
-	i = 0;
-	json_object_foreach((json_t *) v, key, m) {
-	    if (i++ > 0)
-		wb_lit(w, ",");
-	    wb_cstr(w, key);
-	    wb_lit(w, ":");
-	    wb_json(w, m);
-	}
-	wb_lit(w, "}");
-	break;
-    case JSON_ARRAY:
-	wb_lit(w, "[");
-	json_array_foreach(v, i, m) {
-	    if (i > 0)
-		wb_lit(w, ",");
-	    wb_json(w, m);
-	}
-	wb_lit(w, "]");
-	break;
-    case JSON_STRING:
-	wb_str(w, json_string_value(v), json_string_length(v));
-	break;
-    case JSON_INTEGER:
-	wb_i64(w, (int64_t) json_integer_value(v));
-	break;
-    case JSON_REAL:
-	wb_real(w, json_real_value(v));
-	break;
-    case JSON_TRUE:
-	wb_lit(w, "true");
-	break;
-    case JSON_FALSE:
-	wb_lit(w, "false");
-	break;
-    default:
-	wb_lit(w, "null");
-	break;
-    }
-}
+/* ---- saving ----------------------------------------------------------- */
 
 struct cctx {
-    struct wbuf *w;
+    struct pfs_jsonw *w;
     int     n;
 };
 
@@ -433,34 +177,34 @@ static void put_counter(const char *name, uint64_t value, void *ctx)
     struct cctx *cc = ctx;
 
     if (cc->n++ > 0)
-	wb_lit(cc->w, ",\n");
-    wb_cstr(cc->w, name);
-    wb_lit(cc->w, ":");
-    wb_u64(cc->w, value);
+	pfs_jsonw_lit(cc->w, ",\n");
+    pfs_jsonw_cstr(cc->w, name);
+    pfs_jsonw_lit(cc->w, ":");
+    pfs_jsonw_u64(cc->w, value);
+}
+
+/* put_queued - one message in flight (read by read_queued()) */
+
+static void put_queued(struct pfs_jsonw *w, const struct pfs_qentry *e, const char *src)
+{
+    pfs_jsonw_lit(w, "{\"source\":");
+    pfs_jsonw_cstr(w, src);
+    pfs_jsonw_lit(w, ",\"qid\":");
+    pfs_jsonw_str(w, e->qid, e->qlen);
+    pfs_jsonw_lit(w, ",\"origin\":");
+    pfs_jsonw_u64(w, e->origin);
+    pfs_jsonw_lit(w, ",\"flags\":");
+    pfs_jsonw_u64(w, e->flags);
+    pfs_jsonw_lit(w, ",\"account\":");
+    pfs_jsonw_cstr(w, e->account);
+    pfs_jsonw_lit(w, "}");
 }
 
 struct qctx {
-    struct wbuf *w;
+    struct pfs_jsonw *w;
     const PFS_STATS *stats;
     size_t  n;
 };
-
-/* put_queued - one message in flight (see check_queued(), apply_queued()) */
-
-static void put_queued(struct wbuf *w, const struct pfs_qentry *e, const char *src)
-{
-    wb_lit(w, "{\"source\":");
-    wb_cstr(w, src);
-    wb_lit(w, ",\"qid\":");
-    wb_str(w, e->qid, e->qlen);
-    wb_lit(w, ",\"origin\":");
-    wb_u64(w, e->origin);
-    wb_lit(w, ",\"flags\":");
-    wb_u64(w, e->flags);
-    wb_lit(w, ",\"account\":");
-    wb_cstr(w, e->account);
-    wb_lit(w, "}");
-}
 
 /* add_queued - PFS_QTABLE_VISIT into the "queue" array */
 
@@ -470,58 +214,58 @@ static void add_queued(const struct pfs_qentry *e, void *ctx)
     const char *src = pfs_table_key(qc->stats, PFS_TBL_SOURCE, e->source);
 
     if (qc->n++ > 0)
-	wb_lit(qc->w, ",\n");
+	pfs_jsonw_lit(qc->w, ",\n");
     put_queued(qc->w, e, src ? src : "");
 }
 
 /* put_hash - a fingerprint: 16 hex digits and a byte count */
 
-static void put_hash(struct wbuf *w, const char *name, const char *bytes_name,
+static void put_hash(struct pfs_jsonw *w, const char *name, const char *bytes_name,
 		             uint64_t hash, unsigned len)
 {
     char    fp[20];
 
     snprintf(fp, sizeof(fp), "\"%016" PRIx64 "\"", hash);
-    wb_lit(w, ",\"");
-    wb_mem(w, name, strlen(name));
-    wb_lit(w, "\":");
-    wb_mem(w, fp, 18);
-    wb_lit(w, ",\"");
-    wb_mem(w, bytes_name, strlen(bytes_name));
-    wb_lit(w, "\":");
-    wb_u64(w, len);
+    pfs_jsonw_lit(w, ",\"");
+    pfs_jsonw_raw(w, name, strlen(name));
+    pfs_jsonw_lit(w, "\":");
+    pfs_jsonw_raw(w, fp, 18);
+    pfs_jsonw_lit(w, ",\"");
+    pfs_jsonw_raw(w, bytes_name, strlen(bytes_name));
+    pfs_jsonw_lit(w, "\":");
+    pfs_jsonw_u64(w, len);
 }
 
-/* put_pos - one file position */
+/* put_pos - one file position (read by read_pos()) */
 
-static void put_pos(struct wbuf *w, const struct pfs_follow_pos *pos)
+static void put_pos(struct pfs_jsonw *w, const struct pfs_follow_pos *pos)
 {
-    wb_lit(w, "{\"dev\":");
-    wb_u64(w, pos->dev);
-    wb_lit(w, ",\"ino\":");
-    wb_u64(w, pos->ino);
-    wb_lit(w, ",\"offset\":");
-    wb_u64(w, pos->offset);
+    pfs_jsonw_lit(w, "{\"dev\":");
+    pfs_jsonw_u64(w, pos->dev);
+    pfs_jsonw_lit(w, ",\"ino\":");
+    pfs_jsonw_u64(w, pos->ino);
+    pfs_jsonw_lit(w, ",\"offset\":");
+    pfs_jsonw_u64(w, pos->offset);
     if (pos->skipping)
-	wb_lit(w, ",\"skipping\":true");
+	pfs_jsonw_lit(w, ",\"skipping\":true");
     else
-	wb_lit(w, ",\"skipping\":false");
+	pfs_jsonw_lit(w, ",\"skipping\":false");
     put_hash(w, "fingerprint", "fingerprint_bytes", pos->fp_hash, pos->fp_len);
     put_hash(w, "tail", "tail_bytes", pos->tail_hash, pos->tail_len);
-    wb_lit(w, ",\"mtime\":");
-    wb_i64(w, pos->mtime_ns);
+    pfs_jsonw_lit(w, ",\"mtime\":");
+    pfs_jsonw_i64(w, pos->mtime_ns);
     if (pos->prev_len > 0)
 	put_hash(w, "previous", "previous_bytes", pos->prev_hash, pos->prev_len);
-    wb_lit(w, "}");
+    pfs_jsonw_lit(w, "}");
 }
 
 /* put_files - the "files" array */
 
-static void put_files(struct wbuf *w, const PFS_FOLLOW *fw)
+static void put_files(struct pfs_jsonw *w, const PFS_FOLLOW *fw)
 {
     size_t  i;
 
-    wb_lit(w, "\"files\":[");
+    pfs_jsonw_lit(w, "\"files\":[");
     for (i = 0; fw != 0 && i < pfs_follow_count(fw); i++) {
 	struct pfs_follow_status st;
 	struct pfs_follow_pos cur, old;
@@ -529,66 +273,66 @@ static void put_files(struct wbuf *w, const PFS_FOLLOW *fw)
 	pfs_follow_status(fw, i, &st);
 	pfs_follow_get_pos(fw, i, &cur, &old);
 	if (i > 0)
-	    wb_lit(w, ",\n");
-	wb_lit(w, "{\"path\":");
-	wb_cstr(w, st.path);
-	wb_lit(w, ",\"lines\":");
-	wb_u64(w, st.lines);
-	wb_lit(w, ",\"rotations\":");
-	wb_u64(w, st.rotations);
+	    pfs_jsonw_lit(w, ",\n");
+	pfs_jsonw_lit(w, "{\"path\":");
+	pfs_jsonw_cstr(w, st.path);
+	pfs_jsonw_lit(w, ",\"lines\":");
+	pfs_jsonw_u64(w, st.lines);
+	pfs_jsonw_lit(w, ",\"rotations\":");
+	pfs_jsonw_u64(w, st.rotations);
 	if (cur.valid) {
-	    wb_lit(w, ",\"position\":");
+	    pfs_jsonw_lit(w, ",\"position\":");
 	    put_pos(w, &cur);
 	}
 	if (old.valid) {
-	    wb_lit(w, ",\"rotated\":");
+	    pfs_jsonw_lit(w, ",\"rotated\":");
 	    put_pos(w, &old);
 	}
-	wb_lit(w, "}");
+	pfs_jsonw_lit(w, "}");
     }
-    wb_lit(w, "]");
+    pfs_jsonw_lit(w, "]");
 }
 
-/* write_state - the whole state, as it is built */
+/* put_state - the whole state, as it is built */
 
-static void write_state(struct wbuf *w, const PFS_STATS *stats, PFS_PARSER *parser,
-			        const PFS_FOLLOW *fw, const char *cursor,
-			        const json_t *part)
+static void put_state(struct pfs_jsonw *w, const PFS_STATS *stats, PFS_PARSER *parser,
+		              const PFS_FOLLOW *fw, const char *cursor,
+		              const json_t *part)
 {
     struct cctx cc;
     struct qctx qc;
 
-    wb_lit(w, "{\"format\":\"" STATE_FORMAT "\",\"version\":");
-    wb_u64(w, STATE_VERSION);
-    wb_lit(w, ",\"agent\":");
-    wb_cstr(w, PFS_VERSION);
-    wb_lit(w, ",\"saved\":");
-    wb_i64(w, (int64_t) time((time_t *) 0));
-    wb_lit(w, ",\n");
+    pfs_jsonw_lit(w, "{\"format\":\"" STATE_FORMAT "\",\"version\":");
+    pfs_jsonw_u64(w, STATE_VERSION);
+    pfs_jsonw_lit(w, ",\"agent\":");
+    pfs_jsonw_cstr(w, PFS_VERSION);
+    pfs_jsonw_lit(w, ",\"saved\":");
+    pfs_jsonw_i64(w, (int64_t) time((time_t *) 0));
+    pfs_jsonw_lit(w, ",\n");
     put_files(w, fw);
     if (cursor != 0) {
-	wb_lit(w, ",\n\"journal\":{\"cursor\":");
-	wb_cstr(w, cursor);
-	wb_lit(w, "}");
+	pfs_jsonw_lit(w, ",\n\"journal\":{\"cursor\":");
+	pfs_jsonw_cstr(w, cursor);
+	pfs_jsonw_lit(w, "}");
     }
-    wb_lit(w, ",\n\"counters\":{\n");
+    pfs_jsonw_lit(w, ",\n\"counters\":{\n");
     cc.w = w;
     cc.n = 0;
     pfs_stats_visit(stats, put_counter, &cc);
-    wb_lit(w, "},\n\"queue\":[\n");
+    pfs_jsonw_lit(w, "},\n\"queue\":[\n");
     qc.w = w;
     qc.stats = stats;
     qc.n = 0;
     if (parser)
 	pfs_qtable_visit(pfs_parser_qtable(parser), add_queued, &qc);
-    wb_lit(w, "]");
+    pfs_jsonw_lit(w, "]");
     if (part != 0) {
-	wb_lit(w, ",\n");
-	wb_cstr(w, state_part.name);
-	wb_lit(w, ":");
-	wb_json(w, part);
+	pfs_jsonw_lit(w, ",\n");
+	pfs_jsonw_cstr(w, state_part.name);
+	pfs_jsonw_lit(w, ":");
+	pfs_jsonw_tree(w, part);
     }
-    wb_lit(w, "}\n");
+    pfs_jsonw_lit(w, "}\n");
 }
 
 /* sync_dir - flush the directory holding path */
@@ -629,10 +373,11 @@ int     pfs_state_save_cursor(const char *path, const PFS_STATS *stats,
 			              const char *cursor, char *err, size_t errlen)
 {
     size_t  plen = strlen(path);
-    char   *tmp;
+    struct pfs_jsonw w;
     json_t *part = 0;
-    struct wbuf w;
+    char   *tmp;
     char    why[256];
+    int     fd;
     int     saved;
 
     /* What could not be read back is not written. */
@@ -655,28 +400,23 @@ int     pfs_state_save_cursor(const char *path, const PFS_STATS *stats,
     tmp = pfs_malloc(plen + 8);
     memcpy(tmp, path, plen);
     memcpy(tmp + plen, ".XXXXXX", 8);
-    if ((w.fd = mkstemp(tmp)) < 0) {
+    if ((fd = mkstemp(tmp)) < 0) {
 	seterr(err, errlen, "cannot create a temporary file for state file %s: %s",
 	       path, strerror(errno));
 	json_decref(part);
 	free(tmp);
 	return (-1);
     }
-    (void) fcntl(w.fd, F_SETFD, FD_CLOEXEC);
-    w.buf = pfs_malloc(WBUF_SIZE);
-    w.len = 0;
-    w.err = 0;
-    w.bytes = 0;
-    write_state(&w, stats, parser, fw, cursor, part);
-    wb_flush(&w);
-    free(w.buf);
+    (void) fcntl(fd, F_SETFD, FD_CLOEXEC);
+    pfs_jsonw_init(&w, fd);
+    put_state(&w, stats, parser, fw, cursor, part);
     json_decref(part);
-    if (w.err != 0 || fsync(w.fd) < 0) {
-	saved = w.err ? w.err : errno;
-	close(w.fd);
+    if (pfs_jsonw_finish(&w) < 0 || fsync(fd) < 0) {
+	saved = errno;
+	close(fd);
 	goto fail;
     }
-    if (close(w.fd) < 0) {
+    if (close(fd) < 0) {
 	saved = errno;
 	goto fail;
     }
@@ -704,358 +444,482 @@ uint64_t pfs_state_saved_bytes(void)
     return (saved_bytes);
 }
 
-/* ---- reading ---------------------------------------------------------- */
+/* ---- loading ---------------------------------------------------------- */
 
-/* unescape - the bytes a saved string stands for; -1 if more than max */
+/*
+ * The file is read twice by one walker: a first pass checks everything
+ * and changes nothing, a second applies. Members not known here are
+ * skipped; the part is parsed by jansson from its bytes, in the first
+ * pass, checked, and kept for the second.
+ */
+enum {
+    M_FORMAT = 1 << 0,
+    M_VERSION = 1 << 1,
+    M_COUNTERS = 1 << 2,
+    M_FILES = 1 << 3,
+    M_QUEUE = 1 << 4,
+    M_JOURNAL = 1 << 5,
+    M_PART = 1 << 6,
+};
 
-static ssize_t unescape(const char *s, size_t n, char *out, size_t max)
+struct walk {
+    struct pfs_jsonr r;
+    int     apply;			/* second pass */
+    const char *path;			/* of the state file */
+    char   *err;
+    size_t  errlen;
+    int     bad;			/* err says why */
+    int     version;			/* 0: not seen (yet) */
+    int     negative;			/* a counter in the old negative form */
+    unsigned seen;			/* M_* */
+    PFS_STATS *stats;
+    PFS_PARSER *parser;
+    PFS_FOLLOW *fw;
+    json_t *part;			/* the part, from the first pass */
+    char    cursor[PFS_STATE_CURSOR_MAX + 1];
+    int     has_cursor;
+    size_t  unknown;			/* counters this build does not know */
+    char    first_unknown[101];
+};
+
+/* complain - the first semantic error, in err */
+
+static int PFS_PRINTF(2, 3) complain(struct walk *wk, const char *fmt, ...)
 {
-    const unsigned char *p = (const unsigned char *) s;
-    const unsigned char *end = p + n;
-    size_t  len = 0;
-    unsigned char c;
+    va_list ap;
 
-    while (p < end) {
-	if (p[0] == ESC_B0 && end - p >= 4 && p[1] == ESC_B1
-	    && p[2] >= 0xBC && p[2] <= 0xBF) {
-	    c = (unsigned char) (((p[2] - 0xBC) << 6) | (p[3] & 0x3F));
-	    p += 4;
-	} else {
-	    c = *p++;
-	}
-	if (len >= max)
-	    return (-1);
-	out[len++] = (char) c;
+    if (!wk->bad && wk->err != 0 && wk->errlen > 0) {
+	va_start(ap, fmt);
+	vsnprintf(wk->err, wk->errlen, fmt, ap);
+	va_end(ap);
     }
-    out[len] = 0;
-    return ((ssize_t) len);
+    wk->bad = 1;
+    return (-1);
 }
 
-/* has_escape - a string holds an escaped byte */
+/* value_of - the next value; -1 on a syntax error */
 
-static int has_escape(const char *s, size_t n)
+static int value_of(struct walk *wk, struct pfs_jsonr_tok *t)
 {
-    const char *p = memchr(s, ESC_B0, n);
-
-    return (p != 0);
+    return (pfs_jsonr_value(&wk->r, t) == PFS_JSONR_ERROR ? -1 : 0);
 }
 
-/* get_str - a string member, unescaped into out[max + 1]; -1 if bad */
+/* read_counters - "counters": {"name": value, ...} */
 
-static ssize_t get_str(const json_t *obj, const char *key, char *out, size_t max)
+static int read_counters(struct walk *wk)
 {
-    const json_t *v = json_object_get(obj, key);
-
-    if (!json_is_string(v))
-	return (-1);
-    return (unescape(json_string_value(v), json_string_length(v), out, max));
-}
-
-/* parse_digits - a string of decimal digits that fits 64 bits */
-
-static int parse_digits(const char *s, uint64_t *val)
-{
-    uint64_t v = 0;
-
-    if (*s == 0)
-	return (-1);
-    for (; *s; s++) {
-	if (*s < '0' || *s > '9' || v > (UINT64_MAX - (uint64_t) (*s - '0')) / 10)
-	    return (-1);
-	v = v * 10 + (uint64_t) (*s - '0');
-    }
-    *val = v;
-    return (0);
-}
-
-/* json_u64 - a saved number: integer, or digits in a string; -1 if wrong */
-
-static int json_u64(const json_t *v, uint64_t *val, int wrap)
-{
-    if (json_is_string(v))
-	return (parse_digits(json_string_value(v), val));
-    if (!json_is_integer(v))
-	return (-1);
-    if (!wrap && json_integer_value(v) < 0)
-	return (-1);
-    *val = (uint64_t) json_integer_value(v);
-    return (0);
-}
-
-/* get_u64 - a non-negative integer member; -1 if absent or wrong */
-
-static int get_u64(const json_t *obj, const char *key, uint64_t *val, int wrap)
-{
-    return (json_u64(json_object_get(obj, key), val, wrap));
-}
-
-/* get_hash - an optional fingerprint; -1 if present and wrong */
-
-static int get_hash(const json_t *o, const char *name, const char *bytes_name,
-		            uint64_t *hash, unsigned *len, int required)
-{
-    const char *fp;
+    struct pfs_jsonr_tok k, v;
+    char    name[NAME_MAX_LEN + 1];
     uint64_t n;
+    int     rc;
+
+    if (value_of(wk, &v) < 0)
+	return (-1);
+    if (v.type != PFS_JSONR_OBJECT)
+	return (complain(wk, "state file %s lacks counters, files or queue", wk->path));
+    while ((rc = pfs_jsonr_member(&wk->r, &k)) > 0) {
+	if (value_of(wk, &v) < 0)
+	    return (-1);
+	/* Version 1 wrote counters above the signed range as negative. */
+	if (pfs_jsonr_bytes(&k, name, NAME_MAX_LEN) < 0
+	    || pfs_jsonr_u64(&v, &n, wk->version != STATE_VERSION) < 0) {
+	    pfs_jsonr_bytes(&k, name, NAME_MAX_LEN);
+	    return (complain(wk, "state file %s: counter %.100s is not a "
+			     "non-negative integer", wk->path, name));
+	}
+	if (v.type == PFS_JSONR_NUMBER && *v.p == '-')
+	    wk->negative = 1;
+	if (wk->apply && pfs_stats_set_by_name(wk->stats, name, n) < 0
+	    && wk->unknown++ == 0)
+	    snprintf(wk->first_unknown, sizeof(wk->first_unknown), "%.100s", name);
+    }
+    return (rc);
+}
+
+/* read_hash - a fingerprint string */
+
+static int read_hash(const struct pfs_jsonr_tok *t, uint64_t *hash)
+{
+    char    fp[17];
     char   *end;
 
-    *hash = 0;
-    *len = 0;
-    if (json_object_get(o, name) == 0 && json_object_get(o, bytes_name) == 0)
-	return (required ? -1 : 0);
-    if (get_u64(o, bytes_name, &n, 0) < 0 || n > PFS_FOLLOW_FP_MAX
-	|| (fp = json_string_value(json_object_get(o, name))) == 0
-	|| strlen(fp) != 16)
+    if (pfs_jsonr_bytes(t, fp, 16) != 16)
 	return (-1);
     errno = 0;
     *hash = strtoull(fp, &end, 16);
-    if (*end != 0 || errno != 0)
+    return (*end != 0 || errno != 0 ? -1 : 0);
+}
+
+/* read_count - a fingerprint's byte count */
+
+static int read_count(const struct pfs_jsonr_tok *t, unsigned *len)
+{
+    uint64_t n;
+
+    if (pfs_jsonr_u64(t, &n, 0) < 0 || n > PFS_FOLLOW_FP_MAX)
 	return (-1);
     *len = (unsigned) n;
     return (0);
 }
 
-/* parse_pos - one saved file position */
+/* read_pos - one saved file position (see put_pos()); -1 if malformed */
 
-static int parse_pos(const json_t *o, struct pfs_follow_pos *pos)
+static int read_pos(struct walk *wk, struct pfs_follow_pos *pos)
 {
-    const json_t *v = 0;
-    const json_t *sk = 0;
+    struct pfs_jsonr_tok k, v;
+    unsigned have = 0;
+    int     rc, ok;
 
+#define P_DEV	(1 << 0)
+#define P_INO	(1 << 1)
+#define P_OFF	(1 << 2)
+#define P_FP	(1 << 3)
+#define P_FPLEN	(1 << 4)
+#define P_TAIL	(1 << 5)
+#define P_TLEN	(1 << 6)
+#define P_PREV	(1 << 7)
+#define P_PLEN	(1 << 8)
     memset(pos, 0, sizeof(*pos));
-    if (o == 0)
-	return (0);
-    if (!json_is_object(o)
-	|| get_u64(o, "dev", &pos->dev, 1) < 0
-	|| get_u64(o, "ino", &pos->ino, 1) < 0
-	|| get_u64(o, "offset", &pos->offset, 0) < 0
-	|| get_hash(o, "fingerprint", "fingerprint_bytes", &pos->fp_hash,
-		    &pos->fp_len, 1) < 0
-	|| get_hash(o, "tail", "tail_bytes", &pos->tail_hash, &pos->tail_len, 0) < 0
-	|| pos->tail_len > pos->offset
-	|| get_hash(o, "previous", "previous_bytes", &pos->prev_hash,
-		    &pos->prev_len, 0) < 0
-	|| ((v = json_object_get(o, "mtime")) != 0 && !json_is_integer(v))
-	|| ((sk = json_object_get(o, "skipping")) != 0 && !json_is_boolean(sk)))
+    if (value_of(wk, &v) < 0)
 	return (-1);
-    pos->mtime_ns = v ? (int64_t) json_integer_value(v) : 0;
-    pos->skipping = sk != 0 && json_is_true(sk);
+    if (v.type != PFS_JSONR_OBJECT)
+	return (-2);
+    while ((rc = pfs_jsonr_member(&wk->r, &k)) > 0) {
+	if (value_of(wk, &v) < 0)
+	    return (-1);
+	ok = 1;
+	if (pfs_jsonr_is(&k, "dev"))
+	    ok = pfs_jsonr_u64(&v, &pos->dev, 1) == 0 && (have |= P_DEV);
+	else if (pfs_jsonr_is(&k, "ino"))
+	    ok = pfs_jsonr_u64(&v, &pos->ino, 1) == 0 && (have |= P_INO);
+	else if (pfs_jsonr_is(&k, "offset"))
+	    ok = pfs_jsonr_u64(&v, &pos->offset, 0) == 0 && (have |= P_OFF);
+	else if (pfs_jsonr_is(&k, "skipping"))
+	    ok = (v.type == PFS_JSONR_TRUE || v.type == PFS_JSONR_FALSE)
+		&& ((pos->skipping = v.type == PFS_JSONR_TRUE), 1);
+	else if (pfs_jsonr_is(&k, "fingerprint"))
+	    ok = read_hash(&v, &pos->fp_hash) == 0 && (have |= P_FP);
+	else if (pfs_jsonr_is(&k, "fingerprint_bytes"))
+	    ok = read_count(&v, &pos->fp_len) == 0 && (have |= P_FPLEN);
+	else if (pfs_jsonr_is(&k, "tail"))
+	    ok = read_hash(&v, &pos->tail_hash) == 0 && (have |= P_TAIL);
+	else if (pfs_jsonr_is(&k, "tail_bytes"))
+	    ok = read_count(&v, &pos->tail_len) == 0 && (have |= P_TLEN);
+	else if (pfs_jsonr_is(&k, "previous"))
+	    ok = read_hash(&v, &pos->prev_hash) == 0 && (have |= P_PREV);
+	else if (pfs_jsonr_is(&k, "previous_bytes"))
+	    ok = read_count(&v, &pos->prev_len) == 0 && (have |= P_PLEN);
+	else if (pfs_jsonr_is(&k, "mtime"))
+	    ok = pfs_jsonr_i64(&v, &pos->mtime_ns) == 0;
+	else if (pfs_jsonr_skip(&wk->r, &v) < 0)
+	    return (-1);
+	if (!ok)
+	    return (-2);
+    }
+    if (rc < 0)
+	return (-1);
+    if ((have & (P_DEV | P_INO | P_OFF | P_FP | P_FPLEN)) != (P_DEV | P_INO | P_OFF | P_FP | P_FPLEN)
+	|| !(have & P_TAIL) != !(have & P_TLEN) || !(have & P_PREV) != !(have & P_PLEN)
+	|| pos->tail_len > pos->offset)
+	return (-2);
     pos->valid = 1;
     return (0);
 }
 
-/* check_queued - one saved message in flight (see put_queued()) */
+/* read_file - one entry of "files"; -1 syntax, -2 malformed */
 
-static int check_queued(const json_t *v)
+static int read_file(struct walk *wk)
 {
-    char    buf[PFS_KEY_MAX + 1];
-    uint64_t origin, flags;
+    struct pfs_jsonr_tok k, v;
+    struct pfs_follow_pos cur, old;
+    char    fpath[PATH_MAX];
+    uint64_t lines = 0, rotations = 0;
+    unsigned have = 0;
+    int     ok, rc;
 
-    return (!json_is_object(v)
-	    || get_str(v, "source", buf, PFS_KEY_MAX - 1) < 0
-	    || get_str(v, "qid", buf, PFS_QID_MAX) <= 0
-	    || get_str(v, "account", buf, PFS_ACCOUNT_MAX) < 0
-	    || get_u64(v, "origin", &origin, 0) < 0 || origin > 255
-	    || get_u64(v, "flags", &flags, 0) < 0 || flags > 255 ? -1 : 0);
+    memset(&cur, 0, sizeof(cur));
+    memset(&old, 0, sizeof(old));
+    if (value_of(wk, &v) < 0)
+	return (-1);
+    if (v.type != PFS_JSONR_OBJECT)
+	return (-2);
+    while ((rc = pfs_jsonr_member(&wk->r, &k)) > 0) {
+	if (pfs_jsonr_is(&k, "position") || pfs_jsonr_is(&k, "rotated")) {
+	    if ((rc = read_pos(wk, pfs_jsonr_is(&k, "position") ? &cur : &old)) < 0)
+		return (rc);
+	    continue;
+	}
+	if (value_of(wk, &v) < 0)
+	    return (-1);
+	ok = 1;
+	if (pfs_jsonr_is(&k, "path"))
+	    ok = pfs_jsonr_bytes(&v, fpath, sizeof(fpath) - 1) >= 0 && (have |= 1);
+	else if (pfs_jsonr_is(&k, "lines"))
+	    ok = pfs_jsonr_u64(&v, &lines, 0) == 0 && (have |= 2);
+	else if (pfs_jsonr_is(&k, "rotations"))
+	    ok = pfs_jsonr_u64(&v, &rotations, 0) == 0 && (have |= 4);
+	else if (pfs_jsonr_skip(&wk->r, &v) < 0)
+	    return (-1);
+	if (!ok)
+	    return (-2);
+    }
+    if (rc < 0)
+	return (-1);
+    if (have != 7)
+	return (-2);
+    if (wk->apply && (wk->fw == 0
+		      || pfs_follow_set_pos(wk->fw, fpath, &cur, &old, lines, rotations) < 0))
+	log_info("state file %s: %.200s is no longer followed; its position "
+		 "is dropped", wk->path, fpath);
+    return (0);
 }
 
-/* check - the whole file, before anything is changed */
+/* read_files - "files": [ ... ] */
 
-static int check(const json_t *root, char *err, size_t errlen, const char *path)
+static int read_files(struct walk *wk)
 {
-    const json_t *counters, *files, *queue, *v;
-    const char *format, *key;
-    char    name[NAME_MAX_LEN + 1];
-    char    fpath[PATH_MAX];
-    size_t  i;
-    json_int_t version;
-    uint64_t n;
-    char    why[256];
+    struct pfs_jsonr_tok v;
+    size_t  i = 0;
+    int     rc;
 
-    if (!json_is_object(root)
-	|| (format = json_string_value(json_object_get(root, "format"))) == 0
-	|| strcmp(format, STATE_FORMAT) != 0) {
-	seterr(err, errlen, "%s is not a postfix-stats state file", path);
+    if (value_of(wk, &v) < 0)
 	return (-1);
-    }
-    if (!json_is_integer(json_object_get(root, "version"))) {
-	seterr(err, errlen, "state file %s has no format version", path);
-	return (-1);
-    }
-    version = json_integer_value(json_object_get(root, "version"));
-    if (version != 1 && version != STATE_VERSION) {
-	seterr(err, errlen, "state file %s has format version %lld; this agent "
-	       "(%s) reads versions 1 to %d only", path, (long long) version,
-	       PFS_VERSION, STATE_VERSION);
-	return (-1);
-    }
-    counters = json_object_get(root, "counters");
-    files = json_object_get(root, "files");
-    queue = json_object_get(root, "queue");
-    if (!json_is_object(counters) || !json_is_array(files) || !json_is_array(queue)) {
-	seterr(err, errlen, "state file %s lacks counters, files or queue", path);
-	return (-1);
-    }
-    json_object_foreach((json_t *) counters, key, v) {
-	/* Version 1 wrote counters above the signed range as negative. */
-	if (json_u64(v, &n, version == 1) < 0
-	    || unescape(key, strlen(key), name, NAME_MAX_LEN) < 0) {
-	    seterr(err, errlen, "state file %s: counter %.100s is not a "
-		   "non-negative integer", path, key);
+    if (v.type != PFS_JSONR_ARRAY)
+	return (complain(wk, "state file %s lacks counters, files or queue", wk->path));
+    while ((rc = pfs_jsonr_element(&wk->r)) > 0) {
+	if ((rc = read_file(wk)) == -2)
+	    return (complain(wk, "state file %s: file entry %zu is malformed", wk->path, i));
+	if (rc < 0)
 	    return (-1);
-	}
+	i++;
     }
-    json_array_foreach(files, i, v) {
-	struct pfs_follow_pos pos;
+    return (rc);
+}
 
-	if (!json_is_object(v) || get_str(v, "path", fpath, sizeof(fpath) - 1) < 0
-	    || get_u64(v, "lines", &n, 0) < 0 || get_u64(v, "rotations", &n, 0) < 0
-	    || parse_pos(json_object_get(v, "position"), &pos) < 0
-	    || parse_pos(json_object_get(v, "rotated"), &pos) < 0) {
-	    seterr(err, errlen, "state file %s: file entry %zu is malformed", path, i);
-	    return (-1);
-	}
-    }
-    if ((v = json_object_get(root, "journal")) != 0
-	&& (!json_is_object(v) || get_str(v, "cursor", fpath, PFS_STATE_CURSOR_MAX) < 0)) {
-	seterr(err, errlen, "state file %s: the journal cursor is malformed", path);
+struct queued {
+    char    source[PFS_KEY_MAX + 1];
+    ssize_t slen;
+    char    qid[PFS_QID_MAX + 1];
+    ssize_t qlen;
+    char    account[PFS_ACCOUNT_MAX + 1];
+    uint64_t origin;
+    uint64_t flags;
+};
+
+/* read_queued - one message in flight (see put_queued()); -1 syntax, -2 malformed */
+
+static int read_queued(struct walk *wk, struct queued *q)
+{
+    struct pfs_jsonr_tok k, v;
+    unsigned have = 0;
+    int     ok, rc;
+
+    if (value_of(wk, &v) < 0)
 	return (-1);
-    }
-    if (state_part.name != 0 && (v = json_object_get(root, state_part.name)) != 0
-	&& state_part.check(v, why, sizeof(why)) < 0) {
-	seterr(err, errlen, "state file %s: %s", path, why);
-	return (-1);
-    }
-    json_array_foreach(queue, i, v) {
-	if (check_queued(v) < 0) {
-	    seterr(err, errlen, "state file %s: queue entry %zu is malformed", path, i);
+    if (v.type != PFS_JSONR_OBJECT)
+	return (-2);
+    while ((rc = pfs_jsonr_member(&wk->r, &k)) > 0) {
+	if (value_of(wk, &v) < 0)
 	    return (-1);
-	}
+	ok = 1;
+	if (pfs_jsonr_is(&k, "source"))
+	    ok = (q->slen = pfs_jsonr_bytes(&v, q->source, PFS_KEY_MAX - 1)) >= 0
+		&& (have |= 1);
+	else if (pfs_jsonr_is(&k, "qid"))
+	    ok = (q->qlen = pfs_jsonr_bytes(&v, q->qid, PFS_QID_MAX)) > 0 && (have |= 2);
+	else if (pfs_jsonr_is(&k, "account"))
+	    ok = pfs_jsonr_bytes(&v, q->account, PFS_ACCOUNT_MAX) >= 0 && (have |= 4);
+	else if (pfs_jsonr_is(&k, "origin"))
+	    ok = pfs_jsonr_u64(&v, &q->origin, 0) == 0 && q->origin <= 255 && (have |= 8);
+	else if (pfs_jsonr_is(&k, "flags"))
+	    ok = pfs_jsonr_u64(&v, &q->flags, 0) == 0 && q->flags <= 255 && (have |= 16);
+	else if (pfs_jsonr_skip(&wk->r, &v) < 0)
+	    return (-1);
+	if (!ok)
+	    return (-2);
     }
-    return (0);
+    if (rc < 0)
+	return (-1);
+    return (have == 31 ? 0 : -2);
 }
 
 /* apply_queued - restore one checked message in flight */
 
-static void apply_queued(const json_t *v, PFS_STATS *stats, PFS_QTABLE *qt)
+static void apply_queued(struct walk *wk, const struct queued *q)
 {
-    char    src[PFS_KEY_MAX + 1];
-    char    qid[PFS_QID_MAX + 1];
-    char    account[PFS_ACCOUNT_MAX + 1];
-    ssize_t slen = get_str(v, "source", src, PFS_KEY_MAX - 1);
-    ssize_t qlen = get_str(v, "qid", qid, PFS_QID_MAX);
-    uint64_t origin = 0, flags = 0;
     struct pfs_qentry *e;
     size_t  row;
 
-    (void) get_str(v, "account", account, PFS_ACCOUNT_MAX);
-    (void) get_u64(v, "origin", &origin, 0);
-    (void) get_u64(v, "flags", &flags, 0);
-    row = pfs_table_row(stats, PFS_TBL_SOURCE, src, (size_t) slen);
-    e = pfs_qtable_add(qt, (uint32_t) row, qid, (size_t) qlen, (int *) 0);
-    e->origin = (uint8_t) origin;
-    e->flags = (uint8_t) flags;
-    snprintf(e->account, sizeof(e->account), "%s", account);
+    row = pfs_table_row(wk->stats, PFS_TBL_SOURCE, q->source, (size_t) q->slen);
+    e = pfs_qtable_add(pfs_parser_qtable(wk->parser), (uint32_t) row, q->qid,
+		       (size_t) q->qlen, (int *) 0);
+    e->origin = (uint8_t) q->origin;
+    e->flags = (uint8_t) q->flags;
+    snprintf(e->account, sizeof(e->account), "%s", q->account);
 }
 
-/* unescape_tree - turn escaped bytes back into bytes, in place */
+/* read_queue - "queue": [ ... ] */
 
-static void unescape_tree(json_t *v)
+static int read_queue(struct walk *wk)
 {
-    const char *key;
-    char  **keys = 0;
-    size_t  nkeys = 0;
-    char   *buf;
-    json_t *m;
-    size_t  i, klen;
-    ssize_t n;
+    struct pfs_jsonr_tok v;
+    struct queued q;
+    size_t  i = 0;
+    int     rc;
 
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-	json_object_foreach(v, key, m) {
-	    unescape_tree(m);
-	    if (has_escape(key, strlen(key))) {
-		keys = pfs_reallocarray(keys, nkeys + 1, sizeof(*keys));
-		keys[nkeys++] = pfs_strdup(key);
-	    }
-	}
-	/* Renamed after the walk, so that no value is visited twice. */
-	for (i = 0; i < nkeys; i++) {
-	    klen = strlen(keys[i]);
-	    buf = pfs_malloc(klen + 1);
-	    (void) unescape(keys[i], klen, buf, klen);
-	    m = json_incref(json_object_get(v, keys[i]));
-	    if (json_object_del(v, keys[i]) < 0 || json_object_set_new_nocheck(v, buf, m) < 0)
-		fatalx("out of memory loading the state");
-	    free(buf);
-	    free(keys[i]);
-	}
-	free(keys);
-	break;
-    case JSON_ARRAY:
-	json_array_foreach(v, i, m)
-	    unescape_tree(m);
-	break;
-    case JSON_STRING:
-	if (has_escape(json_string_value(v), json_string_length(v))) {
-	    buf = pfs_malloc(json_string_length(v) + 1);
-	    n = unescape(json_string_value(v), json_string_length(v), buf,
-			 json_string_length(v));
-	    if (json_string_setn_nocheck(v, buf, (size_t) n) < 0)
-		fatalx("out of memory loading the state");
-	    free(buf);
-	}
-	break;
-    default:
-	break;
+    if (value_of(wk, &v) < 0)
+	return (-1);
+    if (v.type != PFS_JSONR_ARRAY)
+	return (complain(wk, "state file %s lacks counters, files or queue", wk->path));
+    while ((rc = pfs_jsonr_element(&wk->r)) > 0) {
+	if ((rc = read_queued(wk, &q)) == -2)
+	    return (complain(wk, "state file %s: queue entry %zu is malformed", wk->path, i));
+	if (rc < 0)
+	    return (-1);
+	if (wk->apply && wk->parser != 0)
+	    apply_queued(wk, &q);
+	i++;
     }
+    return (rc);
 }
 
-/* apply - restore a checked file */
+/* read_journal - "journal": {"cursor": "..."} */
 
-static void apply(json_t *root, PFS_STATS *stats, PFS_PARSER *parser,
-		          PFS_FOLLOW *fw, const char *path)
+static int read_journal(struct walk *wk)
 {
-    const json_t *v;
-    const char *key;
-    char    name[NAME_MAX_LEN + 1];
-    char    fpath[PATH_MAX];
-    size_t  i;
-    size_t  unknown = 0;
-    char    first_unknown[101] = "";
-    int     wrap = json_integer_value(json_object_get(root, "version")) == 1;
+    struct pfs_jsonr_tok k, v;
+    int     rc = 0, ok = 1;
 
-    json_object_foreach(json_object_get(root, "counters"), key, v) {
-	uint64_t value = 0;
+    wk->has_cursor = 0;
+    if (value_of(wk, &v) < 0)
+	return (-1);
+    if (v.type != PFS_JSONR_OBJECT)
+	ok = 0;
+    while (ok && (rc = pfs_jsonr_member(&wk->r, &k)) > 0) {
+	if (value_of(wk, &v) < 0)
+	    return (-1);
+	if (pfs_jsonr_is(&k, "cursor"))
+	    ok = pfs_jsonr_bytes(&v, wk->cursor, PFS_STATE_CURSOR_MAX) >= 0
+		&& (wk->has_cursor = 1);
+	else if (pfs_jsonr_skip(&wk->r, &v) < 0)
+	    return (-1);
+    }
+    if (ok && rc < 0)
+	return (-1);
+    if (!ok || !wk->has_cursor)
+	return (complain(wk, "state file %s: the journal cursor is malformed", wk->path));
+    return (0);
+}
 
-	(void) json_u64(v, &value, wrap);
-	(void) unescape(key, strlen(key), name, NAME_MAX_LEN);
-	if (pfs_stats_set_by_name(stats, name, value) < 0) {
-	    if (unknown++ == 0)
-		snprintf(first_unknown, sizeof(first_unknown), "%.100s", name);
+/* read_part - the part's value: jansson builds it, its check() judges it */
+
+static int read_part(struct walk *wk)
+{
+    struct pfs_jsonr_tok v;
+    const char *from;
+    json_error_t jerr;
+    char    why[256];
+
+    from = wk->r.p;
+    if (value_of(wk, &v) < 0 || pfs_jsonr_skip(&wk->r, &v) < 0)
+	return (-1);
+    if (wk->apply)
+	return (0);
+    wk->part = json_loadb(from, (size_t) (wk->r.p - from), JSON_DECODE_ANY, &jerr);
+    if (wk->part == 0)
+	return (complain(wk, "state file %s: the %s part does not parse: %.100s",
+			 wk->path, state_part.name, jerr.text));
+    /* Its check and load see the bytes the names had. */
+    pfs_json_unescape_tree(wk->part);
+    why[0] = 0;
+    if (state_part.check(wk->part, why, sizeof(why)) < 0)
+	return (complain(wk, "state file %s: %s", wk->path, why));
+    return (0);
+}
+
+/* once - a member may appear once */
+
+static int once(struct walk *wk, unsigned m)
+{
+    if (wk->seen & m)
+	return (complain(wk, "state file %s: a member appears twice", wk->path));
+    wk->seen |= m;
+    return (0);
+}
+
+/* read_root - the top-level object */
+
+static int read_root(struct walk *wk)
+{
+    struct pfs_jsonr_tok k, v;
+    uint64_t version;
+    int     rc;
+
+    if (value_of(wk, &v) < 0)
+	return (-1);
+    if (v.type != PFS_JSONR_OBJECT)
+	return (complain(wk, "%s is not a postfix-stats state file", wk->path));
+    while ((rc = pfs_jsonr_member(&wk->r, &k)) > 0) {
+	if (pfs_jsonr_is(&k, "format")) {
+	    if (once(wk, M_FORMAT) < 0 || value_of(wk, &v) < 0)
+		return (-1);
+	    if (!pfs_jsonr_is(&v, STATE_FORMAT))
+		return (complain(wk, "%s is not a postfix-stats state file", wk->path));
+	} else if (pfs_jsonr_is(&k, "version")) {
+	    if (once(wk, M_VERSION) < 0 || value_of(wk, &v) < 0)
+		return (-1);
+	    if (v.type != PFS_JSONR_NUMBER || pfs_jsonr_u64(&v, &version, 0) < 0
+		|| (version != 1 && version != STATE_VERSION))
+		return (complain(wk, "state file %s has format version %.*s; this "
+				 "agent (%s) reads versions 1 to %d only", wk->path,
+				 (int) (v.len < 20 ? v.len : 20), v.p, PFS_VERSION,
+				 STATE_VERSION));
+	    wk->version = (int) version;
+	} else if (pfs_jsonr_is(&k, "counters")) {
+	    if (once(wk, M_COUNTERS) < 0 || read_counters(wk) < 0)
+		return (-1);
+	} else if (pfs_jsonr_is(&k, "files")) {
+	    if (once(wk, M_FILES) < 0 || read_files(wk) < 0)
+		return (-1);
+	} else if (pfs_jsonr_is(&k, "queue")) {
+	    if (once(wk, M_QUEUE) < 0 || read_queue(wk) < 0)
+		return (-1);
+	} else if (pfs_jsonr_is(&k, "journal")) {
+	    if (once(wk, M_JOURNAL) < 0 || read_journal(wk) < 0)
+		return (-1);
+	} else if (state_part.name != 0 && pfs_jsonr_is(&k, state_part.name)) {
+	    if (once(wk, M_PART) < 0 || read_part(wk) < 0)
+		return (-1);
+	} else if (value_of(wk, &v) < 0 || pfs_jsonr_skip(&wk->r, &v) < 0) {
+	    return (-1);
 	}
     }
-    if (unknown > 0)
-	log_warnx("state file %s: %zu counter(s) unknown to this agent, such as "
-		  "\"%.100s\", are dropped", path, unknown, first_unknown);
-    json_array_foreach(json_object_get(root, "files"), i, v) {
-	struct pfs_follow_pos cur, old;
-	uint64_t lines = 0, rotations = 0;
+    if (rc < 0 || pfs_jsonr_end(&wk->r) < 0)
+	return (-1);
+    if (!(wk->seen & M_FORMAT))
+	return (complain(wk, "%s is not a postfix-stats state file", wk->path));
+    if (!(wk->seen & M_VERSION))
+	return (complain(wk, "state file %s has no format version", wk->path));
+    if ((wk->seen & (M_COUNTERS | M_FILES | M_QUEUE)) != (M_COUNTERS | M_FILES | M_QUEUE))
+	return (complain(wk, "state file %s lacks counters, files or queue", wk->path));
+    if (wk->negative && wk->version == STATE_VERSION)
+	return (complain(wk, "state file %s: a counter is negative", wk->path));
+    return (0);
+}
 
-	(void) get_str(v, "path", fpath, sizeof(fpath) - 1);
-	(void) parse_pos(json_object_get(v, "position"), &cur);
-	(void) parse_pos(json_object_get(v, "rotated"), &old);
-	(void) get_u64(v, "lines", &lines, 0);
-	(void) get_u64(v, "rotations", &rotations, 0);
-	if (fw == 0 || pfs_follow_set_pos(fw, fpath, &cur, &old, lines, rotations) < 0)
-	    log_info("state file %s: %.200s is no longer followed; its position "
-		     "is dropped", path, fpath);
-    }
-    if (state_part.name != 0 && (v = json_object_get(root, state_part.name)) != 0)
-	state_part.load(state_part.ctx, v);
-    if (parser == 0)
-	return;
-    json_array_foreach(json_object_get(root, "queue"), i, v)
-	apply_queued(v, stats, pfs_parser_qtable(parser));
+/* walk - one pass over the file; -1 with err set */
+
+static int walk(struct walk *wk, const char *buf, size_t len)
+{
+    pfs_jsonr_init(&wk->r, buf, len);
+    wk->seen = 0;
+    wk->bad = 0;
+    if (read_root(wk) == 0)
+	return (0);
+    if (!wk->bad)
+	seterr(wk->err, wk->errlen, "state file %s is corrupt at byte %zu: %s",
+	       wk->path, pfs_jsonr_offset(&wk->r), wk->r.why ? wk->r.why : "?");
+    return (-1);
 }
 
 /* set_aside - keep a bad state file for inspection */
@@ -1073,46 +937,55 @@ static void set_aside(const char *path, char *err, size_t errlen)
     free(bad);
 }
 
-struct reader {
-    int     fd;
-    char   *buf;			/* RBUF_SIZE */
-    size_t  len, pos;
-    off_t   total;
-    int     err;			/* errno of a failed read */
-};
+/* read_all - the whole file into memory, in large reads */
 
-/* read_more - json_load_callback(): serve the file from a large buffer */
-
-static size_t read_more(void *out, size_t want, void *ctx)
+static char *read_all(int fd, size_t size, size_t *len, int *err)
 {
-    struct reader *r = ctx;
+    char   *buf = pfs_malloc(size + 1);
+    size_t  got = 0;
     ssize_t n;
 
-    if (r->pos == r->len) {
-	do {
-	    n = read(r->fd, r->buf, RBUF_SIZE);
-	} while (n < 0 && errno == EINTR);
+    for (;;) {
+	if (got == size) {
+	    char    probe;
+
+	    /* At the size fstat() gave: the end, or did it grow? */
+	    do {
+		n = read(fd, &probe, 1);
+	    } while (n < 0 && errno == EINTR);
+	    if (n == 0)
+		break;
+	    if (n < 0) {
+		*err = errno;
+		free(buf);
+		return (0);
+	    }
+	    if ((off_t) size >= STATE_MAX_SIZE) {
+		*err = EFBIG;
+		free(buf);
+		return (0);
+	    }
+	    size = size * 2 + 4096;
+	    buf = pfs_reallocarray(buf, size + 1, 1);
+	    buf[got++] = probe;
+	}
+	n = read(fd, buf + got, size - got);
+	if (n < 0 && errno == EINTR)
+	    continue;
 	if (n < 0) {
-	    r->err = errno;
-	    return ((size_t) -1);
-	}
-	if ((r->total += n) > STATE_MAX_SIZE) {
-	    r->err = EFBIG;
-	    return ((size_t) -1);
-	}
-	r->len = (size_t) n;
-	r->pos = 0;
-	if (n == 0)
+	    *err = errno;
+	    free(buf);
 	    return (0);
+	}
+	if (n == 0)
+	    break;
+	got += (size_t) n;
     }
-    if (want > r->len - r->pos)
-	want = r->len - r->pos;
-    memcpy(out, r->buf + r->pos, want);
-    r->pos += want;
-    return (want);
+    *len = got;
+    return (buf);
 }
 
-/* give_back - return the memory of a freed tree to the system */
+/* give_back - return the memory of what was freed to the system */
 
 static void give_back(void)
 {
@@ -1137,17 +1010,15 @@ enum pfs_state_result pfs_state_load_cursor(const char *path, PFS_STATS *stats,
 				             char *cursor, size_t cursor_len,
 				             int *cursor_found, char *err, size_t errlen)
 {
-    char    saved_cursor[PFS_STATE_CURSOR_MAX + 1];
-    const json_t *jc;
-    json_error_t jerr;
-    json_t *root;
-    struct reader rd;
+    struct walk *wk;
     struct stat st;
-    size_t  elen;
+    char   *buf;
+    size_t  len, elen;
+    int     fd, rerr = 0;
 
     if (cursor_found)
 	*cursor_found = 0;
-    if ((rd.fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
 	if (errno == ENOENT) {
 	    seterr(err, errlen, "no state file %s: first start", path);
 	    return (PFS_STATE_ABSENT);
@@ -1155,53 +1026,55 @@ enum pfs_state_result pfs_state_load_cursor(const char *path, PFS_STATS *stats,
 	seterr(err, errlen, "cannot open state file %s: %s", path, strerror(errno));
 	goto unreadable;
     }
-    if (fstat(rd.fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 	seterr(err, errlen, "state file %s is not a regular file", path);
-	close(rd.fd);
+	close(fd);
 	goto unreadable;
     }
     if (st.st_size > STATE_MAX_SIZE) {
 	seterr(err, errlen, "state file %s is larger than 1 GiB", path);
-	close(rd.fd);
+	close(fd);
 	goto bad;
     }
-    rd.buf = pfs_malloc(RBUF_SIZE);
-    rd.len = rd.pos = 0;
-    rd.total = 0;
-    rd.err = 0;
-    root = json_load_callback(read_more, &rd, 0, &jerr);
-    free(rd.buf);
-    close(rd.fd);
-    if (rd.err != 0 && rd.err != EFBIG) {
-	json_decref(root);
-	give_back();
-	seterr(err, errlen, "cannot read state file %s: %s", path, strerror(rd.err));
+    buf = read_all(fd, (size_t) st.st_size, &len, &rerr);
+    close(fd);
+    if (buf == 0 && rerr == EFBIG) {
+	seterr(err, errlen, "state file %s is larger than 1 GiB", path);
+	goto bad;
+    }
+    if (buf == 0) {
+	seterr(err, errlen, "cannot read state file %s: %s", path, strerror(rerr));
 	goto unreadable;
     }
-    if (root == 0) {
+    wk = pfs_calloc(1, sizeof(*wk));
+    wk->path = path;
+    wk->err = err;
+    wk->errlen = errlen;
+    wk->stats = stats;
+    wk->parser = parser;
+    wk->fw = fw;
+    if (walk(wk, buf, len) < 0) {
+	json_decref(wk->part);
+	free(wk);
+	free(buf);
 	give_back();
-	seterr(err, errlen, "state file %s is corrupt: line %d: %.100s",
-	       path, jerr.line, jerr.text);
 	goto bad;
     }
-    /* The part's own check and load see the bytes the names had. */
-    if (state_part.name != 0 && json_object_get(root, state_part.name) != 0)
-	unescape_tree(json_object_get(root, state_part.name));
-    if (check(root, err, errlen, path) < 0) {
-	json_decref(root);
-	give_back();
-	goto bad;
-    }
-    apply(root, stats, parser, fw, path);
-    jc = json_object_get(json_object_get(root, "journal"), "cursor");
-    if (jc != 0 && cursor_found != 0 && cursor != 0
-	&& unescape(json_string_value(jc), json_string_length(jc), saved_cursor,
-		    PFS_STATE_CURSOR_MAX) >= 0
-	&& strlen(saved_cursor) < cursor_len) {
-	strcpy(cursor, saved_cursor);
+    wk->apply = 1;
+    (void) walk(wk, buf, len);
+    free(buf);
+    if (wk->unknown > 0)
+	log_warnx("state file %s: %zu counter(s) unknown to this agent, such as "
+		  "\"%.100s\", are dropped", path, wk->unknown, wk->first_unknown);
+    if (wk->part != 0)
+	state_part.load(state_part.ctx, wk->part);
+    json_decref(wk->part);
+    if (wk->has_cursor && cursor_found != 0 && cursor != 0
+	&& strlen(wk->cursor) < cursor_len) {
+	strcpy(cursor, wk->cursor);
 	*cursor_found = 1;
     }
-    json_decref(root);
+    free(wk);
     give_back();
     seterr(err, errlen, "state restored from %s", path);
     return (PFS_STATE_LOADED);

@@ -37,6 +37,7 @@
 #include "config.h"
 #include "pfs_follow.h"
 #include "pfs_journal.h"
+#include "pfs_json.h"
 #include "pfs_log.h"
 #include "pfs_state.h"
 
@@ -1179,6 +1180,152 @@ static const char *read_text(const char *path)
     return (buf);
 }
 
+/*
+ * The state's JSON writer and reader: any bytes round-trip, numbers of
+ * the whole unsigned range too, and jansson (an independent reader)
+ * takes the writer's output as valid JSON.
+ */
+START_TEST(test_json_roundtrip)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+    struct pfs_jsonw w;
+    struct pfs_jsonr rd;
+    struct pfs_jsonr_tok t;
+    static char strs[200][40];
+    size_t  lens[200];
+    char    out[64];
+    const char *text;
+    json_error_t jerr;
+    json_t *j;
+    uint64_t v;
+    unsigned seed = 12345;
+    size_t  i, k;
+    int     fd;
+
+    rig_setup(&r, 1, names, 0, 0);
+    for (i = 0; i < 200; i++) {
+	lens[i] = i % 40;
+	for (k = 0; k < lens[i]; k++) {
+	    seed = seed * 1103515245 + 12345;
+	    /* Mostly the bytes that matter: high bytes, F4 8F, quotes, controls. */
+	    strs[i][k] = (char) "\xf4\x8f\xbc\xbf\x80\xc3\xa9\"\\\n\x01\x7f a\xff\xe2\x82\xac"
+		[(seed >> 16) % 18];
+	}
+    }
+    fd = open(path_in(&r, "t.json"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ck_assert_int_ge(fd, 0);
+    pfs_jsonw_init(&w, fd);
+    pfs_jsonw_lit(&w, "[");
+    for (i = 0; i < 200; i++) {
+	pfs_jsonw_str(&w, strs[i], lens[i]);
+	pfs_jsonw_lit(&w, ",");
+    }
+    pfs_jsonw_u64(&w, UINT64_MAX);
+    pfs_jsonw_lit(&w, ",");
+    pfs_jsonw_u64(&w, (uint64_t) INT64_MAX);
+    pfs_jsonw_lit(&w, ",");
+    pfs_jsonw_i64(&w, INT64_MIN);
+    pfs_jsonw_lit(&w, "]");
+    ck_assert_int_eq(pfs_jsonw_finish(&w), 0);
+    close(fd);
+    text = read_text(path_in(&r, "t.json"));
+    /* jansson agrees that it is JSON, with as many elements. */
+    j = json_loads(text, 0, &jerr);
+    ck_assert_msg(j != 0, "jansson: %s", jerr.text);
+    ck_assert_uint_eq(json_array_size(j), 203);
+    json_decref(j);
+    pfs_jsonr_init(&rd, text, strlen(text));
+    ck_assert_int_eq(pfs_jsonr_value(&rd, &t), PFS_JSONR_ARRAY);
+    for (i = 0; i < 200; i++) {
+	ck_assert_int_eq(pfs_jsonr_element(&rd), 1);
+	ck_assert_int_eq(pfs_jsonr_value(&rd, &t), PFS_JSONR_STRING);
+	ck_assert_int_eq(pfs_jsonr_bytes(&t, out, sizeof(out) - 1), (ssize_t) lens[i]);
+	ck_assert_msg(memcmp(out, strs[i], lens[i]) == 0, "string %zu", i);
+    }
+    ck_assert_int_eq(pfs_jsonr_element(&rd), 1);
+    pfs_jsonr_value(&rd, &t);
+    ck_assert_int_eq(pfs_jsonr_u64(&t, &v, 0), 0);
+    ck_assert_uint_eq(v, UINT64_MAX);
+    ck_assert_int_eq(pfs_jsonr_element(&rd), 1);
+    pfs_jsonr_value(&rd, &t);
+    ck_assert_int_eq(pfs_jsonr_u64(&t, &v, 0), 0);
+    ck_assert_uint_eq(v, (uint64_t) INT64_MAX);
+    ck_assert_int_eq(pfs_jsonr_element(&rd), 1);
+    pfs_jsonr_value(&rd, &t);
+    ck_assert_int_eq(pfs_jsonr_u64(&t, &v, 0), -1);	/* negative */
+    ck_assert_int_eq(pfs_jsonr_u64(&t, &v, 1), 0);	/* two's complement */
+    ck_assert_uint_eq(v, (uint64_t) INT64_MAX + 1);
+    ck_assert_int_eq(pfs_jsonr_element(&rd), 0);
+    ck_assert_int_eq(pfs_jsonr_end(&rd), 0);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* read_one - the first string member of an object, or "ERR" */
+
+static const char *read_one(const char *text)
+{
+    static char out[256];
+    struct pfs_jsonr rd;
+    struct pfs_jsonr_tok k, t;
+
+    pfs_jsonr_init(&rd, text, strlen(text));
+    if (pfs_jsonr_value(&rd, &t) != PFS_JSONR_OBJECT)
+	return ("ERR");
+    while (pfs_jsonr_member(&rd, &k) > 0) {
+	if (pfs_jsonr_value(&rd, &t) == PFS_JSONR_ERROR)
+	    return ("ERR");
+	if (pfs_jsonr_is(&k, "s")) {
+	    if (pfs_jsonr_bytes(&t, out, sizeof(out) - 1) < 0)
+		return ("ERR");
+	} else if (pfs_jsonr_skip(&rd, &t) < 0) {
+	    return ("ERR");
+	}
+    }
+    return (pfs_jsonr_end(&rd) < 0 ? "ERR" : out);
+}
+
+/* The reader follows the JSON grammar, escapes and all, and no further. */
+
+START_TEST(test_json_grammar)
+{
+    static const struct {
+	const char *in;
+	const char *want;
+    } cases[] = {
+	{" { \"x\" : [1, -2.5e+3, true, false, null, {\"y\": []}], \"s\": \"a\\u00e9\\n\" } ",
+	    "a\xc3\xa9\n"},
+	{"{\"s\":\"\\ud83d\\ude00\\/\\\"\"}", "\xf0\x9f\x98\x80/\""},
+	{"{\"s\":\"\\udbff\\udf41\"}", "A"},		/* U+10FF41, an escaped byte */
+	{"{\"s\":\"x\"}\n", "x"},
+	{"{\"s\":\"x\"", "ERR"},
+	{"{\"s\":\"x\",}", "ERR"},
+	{"{\"s\" \"x\"}", "ERR"},
+	{"{\"s\":\"x\"} x", "ERR"},
+	{"{\"s\":\"a\nb\"}", "ERR"},
+	{"{\"s\":\"\\x\"}", "ERR"},
+	{"{\"s\":\"\\u12\"}", "ERR"},
+	{"{\"n\":01,\"s\":\"x\"}", "ERR"},
+	{"{\"n\":1.,\"s\":\"x\"}", "ERR"},
+	{"{\"n\":tru,\"s\":\"x\"}", "ERR"},
+	{"[", "ERR"},
+	{"", "ERR"},
+    };
+    char    deep[2 * PFS_JSONR_DEPTH + 16];
+    size_t  i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	ck_assert_msg(strcmp(read_one(cases[i].in), cases[i].want) == 0,
+		      "case %zu: got \"%s\"", i, read_one(cases[i].in));
+    /* Nesting is bounded. */
+    memset(deep, '[', sizeof(deep));
+    memcpy(deep, "{\"n\":", 5);
+    deep[sizeof(deep) - 1] = 0;
+    ck_assert_str_eq(read_one(deep), "ERR");
+}
+END_TEST
+
 /* Counters above the signed 64-bit range save and load exactly. */
 
 START_TEST(test_state_big_counters)
@@ -1668,6 +1815,8 @@ static Suite *follow_suite(void)
     tcase_add_test(tc, test_copytruncate_at_zero_live);
     tcase_add_test(tc, test_overwritten_in_linger);
     tcase_add_test(tc, test_rewritten_same_head);
+    tcase_add_test(tc, test_json_roundtrip);
+    tcase_add_test(tc, test_json_grammar);
     tcase_add_test(tc, test_state_big_counters);
     tcase_add_test(tc, test_state_any_bytes);
     tcase_add_test(tc, test_state_part_refused);
