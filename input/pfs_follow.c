@@ -148,7 +148,8 @@ struct stream {
     uint64_t fp_hash;
     unsigned fp_len;
     uint64_t prev_hash;			/* first bytes of the file before */
-    unsigned prev_len;			/* 0: unknown */
+    unsigned prev_len;			/* 0: none */
+    int     prev_known;			/* prev_* say what was before */
     int64_t mtime_ns;			/* modification time last looked at */
     time_t  grew;			/* monotonic time of last growth */
     long long modified_ms;		/* monotonic time of last IN_MODIFY */
@@ -171,6 +172,10 @@ struct pfs_file {
     int     warned;			/* errno last reported, 0: none */
     int     started;			/* pfs_follow_start() done for it */
     int     known;			/* the saved state names the path */
+    struct {
+	uint64_t dev, ino;
+    }       done[2 * MAX_BETWEEN];	/* read whole in this catch-up */
+    size_t  ndone;
     struct pfs_follow_pos saved_cur;
     struct pfs_follow_pos saved_old;
 };
@@ -385,6 +390,29 @@ static void split_path(const char *path, char **dir, char **base)
     } else {
 	*dir = pfs_strndup(path, (size_t) (slash - path));
 	*base = pfs_strdup(slash + 1);
+    }
+}
+
+/* done_has - a file already read whole in this catch-up */
+
+static int done_has(const struct pfs_file *f, const struct stat *st)
+{
+    size_t  i;
+
+    for (i = 0; i < f->ndone; i++)
+	if (f->done[i].dev == (uint64_t) st->st_dev && f->done[i].ino == (uint64_t) st->st_ino)
+	    return (1);
+    return (0);
+}
+
+/* done_add - remember a file read whole in this catch-up */
+
+static void done_add(struct pfs_file *f, const struct stat *st)
+{
+    if (f->ndone < sizeof(f->done) / sizeof(f->done[0])) {
+	f->done[f->ndone].dev = (uint64_t) st->st_dev;
+	f->done[f->ndone].ino = (uint64_t) st->st_ino;
+	f->ndone++;
     }
 }
 
@@ -642,11 +670,18 @@ static int locate(struct pfs_file *f, const struct pfs_follow_pos *pos,
     return (-1);
 }
 
-/* read_saved_elsewhere - the rest of a saved file now under another name */
+static void find_copies(struct pfs_file *, struct stream *, const struct stat *,
+			        int64_t, int64_t, const struct pfs_follow_pos *);
 
+/*
+ * read_saved_elsewhere - the rest of a saved file now under another
+ * name. With other (the rotated file's position), a file that was empty
+ * when saved is the current file of then: copies made of lines written
+ * to it after the save, and truncated away, are read first.
+ */
 static int read_saved_elsewhere(struct pfs_file *f, const struct pfs_follow_pos *pos,
 				        int copies_only, const struct stat *excl,
-				        struct stream *into)
+				        struct stream *into, const struct pfs_follow_pos *other)
 {
     struct stat st;
     char    name[PATH_MAX];
@@ -664,6 +699,12 @@ static int read_saved_elsewhere(struct pfs_file *f, const struct pfs_follow_pos 
     stream_attach(f, into, fd, &st, name, pos->offset, pos->skipping);
     into->fp_hash = pos->fp_hash;
     into->fp_len = pos->fp_len;
+    into->prev_hash = pos->prev_hash;
+    into->prev_len = pos->prev_len;
+    into->prev_known = pos->prev_known;
+    if (other != 0 && pos->offset == 0 && pos->fp_len == 0 && !pos->skipping
+	&& pos->mtime_ns != 0 && pos->prev_known)
+	find_copies(f, into, &st, pos->mtime_ns, mtime_ns(&st), other);
     fp_update(into, (uint64_t) st.st_size);
     stream_drain(f, into);
     return (0);
@@ -693,11 +734,12 @@ static int by_mtime(const void *a, const void *b)
  * stopped (a second rotation renamed or copied the log again): the
  * log's siblings, not compressed, last written no earlier than the saved
  * file, other than the saved, the earlier and the current file. Each is
- * read from its start, oldest first.
+ * read from its start, oldest first; last gets the fingerprint of the
+ * last one read (it is left alone when none is).
  */
 static void read_between(struct pfs_file *f, const struct stream *saved,
 			         const struct pfs_follow_pos *earlier,
-			         const struct stat *cur)
+			         const struct stat *cur, struct pfs_follow_pos *last)
 {
     struct between *b = 0;
     struct stat sst, st;
@@ -745,15 +787,18 @@ static void read_between(struct pfs_file *f, const struct stream *saved,
 
 	if ((fd = open_regular(b[i].name, &st)) < 0)
 	    continue;
-	if (st.st_dev != b[i].dev || st.st_ino != b[i].ino
+	if (st.st_dev != b[i].dev || st.st_ino != b[i].ino || done_has(f, &st)
 	    || (saved->fp_len > 0 && fp_match(fd, saved->fp_hash, saved->fp_len))) {
 	    close(fd);				/* replaced, or a twin of the saved */
 	    continue;
 	}
-	log_info("log file %s: reading %s, rotated while the agent was stopped",
+	log_info("log file %s: reading %s, rotated before the agent looked",
 		 f->path, b[i].name);
+	done_add(f, &st);
 	stream_attach(f, &tmp, fd, &st, b[i].name, 0, 0);
 	stream_drain(f, &tmp);
+	last->fp_hash = tmp.fp_hash;
+	last->fp_len = tmp.fp_len;
 	stream_close(f, &tmp);
     }
     free(b);
@@ -766,14 +811,16 @@ static void read_between(struct pfs_file *f, const struct stream *saved,
  * position); since then lines were written to it, copied to a rotated
  * name and truncated away (copytruncate), perhaps more than once. Such a
  * copy has a rotated name of the log (is_rotated_name()), is not
- * compressed, was modified no earlier than ref, is neither the current
+ * compressed, was modified no earlier than ref and no later than upto
+ * (the file's own last change, when it was renamed away since: what
+ * is newer came after it), is neither the current
  * nor the rotated file (other), and starts with bytes the agent does not
  * know: not those of the file before (s->prev_*), of the rotated file,
  * or of the current file (a copy of what is still there). Each is read
  * whole, oldest first, before the current file.
  */
 static void find_copies(struct pfs_file *f, struct stream *s, const struct stat *cst,
-			        int64_t ref, const struct pfs_follow_pos *other)
+			        int64_t ref, int64_t upto, const struct pfs_follow_pos *other)
 {
     struct between *b = 0;
     struct stat st;
@@ -792,7 +839,7 @@ static void find_copies(struct pfs_file *f, struct stream *s, const struct stat 
 	    >= (int) sizeof(c.name))
 	    continue;
 	if (stat(c.name, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0
-	    || mtime_ns(&st) < ref
+	    || mtime_ns(&st) < ref || mtime_ns(&st) > upto
 	    || (st.st_dev == cst->st_dev && st.st_ino == cst->st_ino)
 	    || (other->valid && (uint64_t) st.st_dev == other->dev
 		&& (uint64_t) st.st_ino == other->ino))
@@ -816,7 +863,7 @@ static void find_copies(struct pfs_file *f, struct stream *s, const struct stat 
 
 	if ((fd = open_regular(b[i].name, &st)) < 0)
 	    continue;
-	if (st.st_dev != b[i].dev || st.st_ino != b[i].ino
+	if (st.st_dev != b[i].dev || st.st_ino != b[i].ino || done_has(f, &st)
 	    || (s->prev_len > 0 && fp_match(fd, s->prev_hash, s->prev_len))
 	    || (other->valid && other->fp_len > 0
 		&& fp_match(fd, other->fp_hash, other->fp_len))
@@ -826,11 +873,61 @@ static void find_copies(struct pfs_file *f, struct stream *s, const struct stat 
 	}
 	log_info("log file %s: reading %s, a copy of lines written to the log "
 		 "and truncated away before they were read", f->path, b[i].name);
+	done_add(f, &st);
 	stream_attach(f, &tmp, fd, &st, b[i].name, 0, 0);
 	stream_drain(f, &tmp);
+	s->prev_hash = tmp.fp_hash;		/* now the file before this one */
+	s->prev_len = tmp.fp_len;
+	s->prev_known = 1;
 	stream_close(f, &tmp);
     }
     free(b);
+}
+
+/*
+ * note_prev - what the file before the current one started with, when
+ * not known: the newest rotated file of the log, or none. Copies that
+ * find_copies() may read later must not start like it (a renamed log
+ * that its syslog daemon still writes to is newer than the new one).
+ */
+static void note_prev(struct pfs_file *f, struct stream *s)
+{
+    struct stat st;
+    struct dirent *de;
+    DIR    *dp;
+    char    name[PATH_MAX], best[PATH_MAX];
+    int64_t newest = INT64_MIN;
+    size_t  seen = 0;
+    unsigned len;
+    uint64_t h;
+    int     fd;
+
+    if (s->prev_known || s->fd < 0)
+	return;
+    s->prev_known = 1;
+    s->prev_len = 0;
+    if ((dp = opendir(f->dir)) == 0)
+	return;
+    while ((de = readdir(dp)) != 0 && seen++ < MAX_DIRENTS) {
+	if (!is_rotated_name(f->base, de->d_name) || is_compressed(de->d_name)
+	    || snprintf(name, sizeof(name), "%s/%s", f->dir, de->d_name) >= (int) sizeof(name)
+	    || stat(name, &st) < 0 || !S_ISREG(st.st_mode)
+	    || ((uint64_t) st.st_dev == s->dev && (uint64_t) st.st_ino == s->ino)
+	    || mtime_ns(&st) <= newest)
+	    continue;
+	newest = mtime_ns(&st);
+	memcpy(best, name, sizeof(best));
+    }
+    closedir(dp);
+    if (newest != INT64_MIN && (fd = open_regular(best, &st)) >= 0) {
+	len = (uint64_t) st.st_size < PFS_FOLLOW_FP_MAX ? (unsigned) st.st_size
+	    : PFS_FOLLOW_FP_MAX;
+	if (fp_read(fd, len, &h) == 0) {
+	    s->prev_hash = h;
+	    s->prev_len = len;
+	}
+	close(fd);
+    }
 }
 
 /* old_identity - the rotated file, as find_copies() wants it */
@@ -925,14 +1022,18 @@ static void watch_dir(struct pfs_file *f)
 static void file_first_open(struct pfs_file *f, int fd, const struct stat *st)
 {
     struct pfs_follow_pos *sc = &f->saved_cur;
+    struct pfs_follow_pos last;
     uint64_t off = 0;
     int     skipping = 0;
     int     resumed = 0;
 
+    memset(&last, 0, sizeof(last));
+    f->ndone = 0;
+
     if (f->saved_old.valid) {
 	struct stream tmp;
 
-	if (read_saved_elsewhere(f, &f->saved_old, 0, fd >= 0 ? st : 0, &tmp) == 0)
+	if (read_saved_elsewhere(f, &f->saved_old, 0, fd >= 0 ? st : 0, &tmp, 0) == 0)
 	    stream_close(f, &tmp);
     }
     if (sc->valid) {
@@ -950,8 +1051,12 @@ static void file_first_open(struct pfs_file *f, int fd, const struct stat *st)
 		log_info("log file %s: truncated or replaced (same inode, "
 		      "different first bytes) while the agent was stopped", f->path);
 	    /* A rename leaves the inode elsewhere; a copy leaves a twin. */
-	    if (read_saved_elsewhere(f, sc, same, fd >= 0 ? st : 0, &f->old) == 0)
-		read_between(f, &f->old, &f->saved_old, fd >= 0 ? st : 0);
+	    if (read_saved_elsewhere(f, sc, same, fd >= 0 ? st : 0, &f->old,
+				     &f->saved_old) == 0) {
+		last.fp_hash = f->old.fp_hash;
+		last.fp_len = f->old.fp_len;
+		read_between(f, &f->old, &f->saved_old, fd >= 0 ? st : 0, &last);
+	    }
 	    f->rotations++;
 	}
     } else if (fd >= 0 && !f->fw->from_start && !f->known) {
@@ -963,10 +1068,17 @@ static void file_first_open(struct pfs_file *f, int fd, const struct stat *st)
 	if (resumed) {
 	    f->cur.prev_hash = sc->prev_hash;
 	    f->cur.prev_len = sc->prev_len;
+	    f->cur.prev_known = sc->prev_known;
+	} else if (last.fp_len > 0) {
+	    f->cur.prev_hash = last.fp_hash;	/* the newest file read before it */
+	    f->cur.prev_len = last.fp_len;
+	    f->cur.prev_known = 1;
 	}
+	if (off == 0 && !skipping)
+	    note_prev(f, &f->cur);
 	/* Empty when saved: copies of what came after, made while stopped. */
-	if (resumed && off == 0 && !skipping && sc->mtime_ns != 0 && sc->prev_len > 0)
-	    find_copies(f, &f->cur, st, sc->mtime_ns, &f->saved_old);
+	if (resumed && off == 0 && !skipping && sc->mtime_ns != 0 && sc->prev_known)
+	    find_copies(f, &f->cur, st, sc->mtime_ns, INT64_MAX, &f->saved_old);
     }
     f->saved_cur.valid = f->saved_old.valid = 0;
 }
@@ -992,7 +1104,9 @@ static void file_open(struct pfs_file *f)
 	if (f->old.fd >= 0) {
 	    f->cur.prev_hash = f->old.fp_hash;
 	    f->cur.prev_len = f->old.fp_len;
+	    f->cur.prev_known = 1;
 	}
+	note_prev(f, &f->cur);
     }
     if (fd >= 0)
 	report_found(f);
@@ -1008,6 +1122,7 @@ static void cur_truncated(struct pfs_file *f, const struct stat *cst)
     log_info("log file %s was truncated (size %llu, position %llu)",
 	     f->path, (unsigned long long) size,
 	     (unsigned long long) f->cur.offset);
+    f->ndone = 0;
     /* The copy holds what was not read yet; continue the same line buffer. */
     memset(&pos, 0, sizeof(pos));
     pos.dev = f->cur.dev;
@@ -1032,15 +1147,30 @@ static void cur_truncated(struct pfs_file *f, const struct stat *cst)
 		stream_read(f, &f->cur, (uint64_t) st.st_size, 1);
 		f->cur.fd = keep;
 	    }
+	    if (f->cur.lb.len > 0 || f->cur.lb.skipping)
+		pfs_lines_feed(&f->cur.lb, "\n", 1);
+	    /* Copied and truncated again before the agent looked: those too. */
+	    {
+		struct stream copy;
+		struct pfs_follow_pos other;
+
+		stream_init(f, &copy);
+		copy.fd = fd;
+		copy.fp_hash = pos.fp_hash;
+		copy.fp_len = pos.fp_len;
+		old_identity(f, &other);
+		read_between(f, &copy, &other, cst, &pos);
+	    }
 	    close(fd);
 	}
     }
     if (f->cur.lb.len > 0 || f->cur.lb.skipping)
 	pfs_lines_feed(&f->cur.lb, "\n", 1);
     pfs_lines_reset(&f->cur.lb);
-    /* What was truncated away is in the copy just read. */
-    f->cur.prev_hash = f->cur.fp_hash;
-    f->cur.prev_len = f->cur.fp_len;
+    /* What was truncated away is in the copies just read: the newest one. */
+    f->cur.prev_hash = pos.fp_hash;
+    f->cur.prev_len = pos.fp_len;
+    f->cur.prev_known = 1;
     f->cur.offset = 0;
     f->cur.fp_len = 0;
     f->cur.fp_hash = 0;
@@ -1062,11 +1192,12 @@ static void cur_service(struct pfs_file *f, int full)
 	    && !fp_match(f->cur.fd, f->cur.fp_hash, f->cur.fp_len)))
 	cur_truncated(f, &st);
     /* Nothing read since it was empty: were lines copied and truncated away? */
-    if (f->cur.prev_len > 0 && f->cur.offset == 0 && mtime_ns(&st) != f->cur.mtime_ns) {
+    if (f->cur.prev_known && f->cur.offset == 0 && mtime_ns(&st) != f->cur.mtime_ns) {
 	struct pfs_follow_pos other;
 
 	old_identity(f, &other);
-	find_copies(f, &f->cur, &st, f->cur.mtime_ns, &other);
+	f->ndone = 0;
+	find_copies(f, &f->cur, &st, f->cur.mtime_ns, INT64_MAX, &other);
 	f->cur.mtime_ns = mtime_ns(&st);
     }
     if (f->old.fd >= 0 && f->old.backlog)
@@ -1457,6 +1588,7 @@ static void get_pos(const struct stream *s, struct pfs_follow_pos *pos)
     pos->mtime_ns = fstat(s->fd, &st) == 0 ? mtime_ns(&st) : 0;
     pos->prev_hash = s->prev_hash;
     pos->prev_len = s->prev_len;
+    pos->prev_known = s->prev_known;
 }
 
 /* pfs_follow_get_pos - positions to save */

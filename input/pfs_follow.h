@@ -87,7 +87,7 @@ extern uint64_t pfs_follow_changes(const PFS_FOLLOW *);
  * the first fp_len (at most PFS_FOLLOW_FP_MAX) bytes of the file; the tail
  * one of the tail_len bytes before offset; mtime the file's modification
  * time (nanoseconds) when the position was taken; prev the fingerprint of
- * the file this one followed (copytruncate, rename), when known. A
+ * the file this one followed (copytruncate, rename), when prev_known. A
  * zero length means none.
  */
 #define PFS_FOLLOW_FP_MAX	256
@@ -104,6 +104,7 @@ struct pfs_follow_pos {
     int64_t mtime_ns;
     uint64_t prev_hash;
     unsigned prev_len;
+    int     prev_known;
 };
 
 extern const char *pfs_follow_path(const PFS_FOLLOW *, size_t i);

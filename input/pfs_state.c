@@ -254,7 +254,7 @@ static void put_pos(struct pfs_jsonw *w, const struct pfs_follow_pos *pos)
     put_hash(w, "tail", "tail_bytes", pos->tail_hash, pos->tail_len);
     pfs_jsonw_lit(w, ",\"mtime\":");
     pfs_jsonw_i64(w, pos->mtime_ns);
-    if (pos->prev_len > 0)
+    if (pos->prev_known)
 	put_hash(w, "previous", "previous_bytes", pos->prev_hash, pos->prev_len);
     pfs_jsonw_lit(w, "}");
 }
@@ -622,6 +622,7 @@ static int read_pos(struct walk *wk, struct pfs_follow_pos *pos)
 	|| !(have & P_TAIL) != !(have & P_TLEN) || !(have & P_PREV) != !(have & P_PLEN)
 	|| pos->tail_len > pos->offset)
 	return (-2);
+    pos->prev_known = (have & P_PREV) != 0;
     pos->valid = 1;
     return (0);
 }

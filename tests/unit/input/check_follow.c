@@ -966,14 +966,20 @@ static void copy_file(const char *src, const char *dst)
     ck_assert_int_eq(system(cmd), 0);
 }
 
-/* copytruncate - what logrotate's copytruncate does, shifting .1 to .2 */
+/* copytruncate - what logrotate's copytruncate does, shifting .N to .N+1 */
 
 static void copytruncate(struct rig *r)
 {
     struct stat st;
+    char    from[32], to[32];
+    int     n;
 
-    if (stat(path_in(r, "mail.log.1"), &st) == 0)
-	ck_assert_int_eq(rename(path_in(r, "mail.log.1"), path_in(r, "mail.log.2")), 0);
+    for (n = 8; n >= 1; n--) {
+	snprintf(from, sizeof(from), "mail.log.%d", n);
+	snprintf(to, sizeof(to), "mail.log.%d", n + 1);
+	if (stat(path_in(r, from), &st) == 0)
+	    ck_assert_int_eq(rename(path_in(r, from), path_in(r, to)), 0);
+    }
     copy_file(r->paths[0], path_in(r, "mail.log.1"));
     ck_assert_int_eq(truncate(r->paths[0], 0), 0);
 }
@@ -1086,6 +1092,63 @@ START_TEST(test_copytruncate_at_zero_live)
     pfs_follow_poll(r.fw);
     ck_counter(&r, "sent:smtp", 10);
     ck_counter(&r, "lines", 10);
+    rig_teardown(&r);
+}
+END_TEST
+
+/*
+ * The very first start on an empty log: the start-up save, lines, a
+ * copytruncate, a kill before any other save. The copy is read on
+ * restart; a rotated file that was there before the start is not, even
+ * when written to after it (its syslog daemon not told yet).
+ */
+START_TEST(test_first_start_copytruncate)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put_sent(path_in(&r, "mail.log.1"), 4);	/* yesterday's */
+    put(r.paths[0], "", 0);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_ABSENT);
+    rig_save(&r);				/* the start-up save */
+    put_sent(path_in(&r, "mail.log.1"), 1);	/* late, to the old file */
+    put_sent(r.paths[0], 3);
+    rig_down(&r);				/* kill -9 */
+    copytruncate(&r);
+    put_sent(r.paths[0], 2);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "sent:smtp", 5);
+    ck_counter(&r, "lines", 5);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* Copytruncate three times before the agent looks: every copy is read. */
+
+START_TEST(test_copytruncate_unseen_twice)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, PFS_FOLLOW_NO_INOTIFY);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put_sent(r.paths[0], 3);
+    pfs_follow_poll(r.fw);
+    put_sent(r.paths[0], 2);			/* unread */
+    copytruncate(&r);
+    put_sent(r.paths[0], 4);
+    copytruncate(&r);
+    put_sent(r.paths[0], 5);
+    copytruncate(&r);
+    put_sent(r.paths[0], 6);
+    pfs_follow_poll(r.fw);
+    ck_counter(&r, "sent:smtp", 20);
+    put_sent(r.paths[0], 1);
+    pfs_follow_poll(r.fw);
+    ck_counter(&r, "sent:smtp", 21);
+    ck_counter(&r, "lines", 21);
     rig_teardown(&r);
 }
 END_TEST
@@ -1813,6 +1876,8 @@ static Suite *follow_suite(void)
     tcase_add_test(tc, test_known_path_appears);
     tcase_add_test(tc, test_copytruncate_at_zero_while_stopped);
     tcase_add_test(tc, test_copytruncate_at_zero_live);
+    tcase_add_test(tc, test_copytruncate_unseen_twice);
+    tcase_add_test(tc, test_first_start_copytruncate);
     tcase_add_test(tc, test_overwritten_in_linger);
     tcase_add_test(tc, test_rewritten_same_head);
     tcase_add_test(tc, test_json_roundtrip);
