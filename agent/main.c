@@ -152,7 +152,8 @@ int     main(int argc, char **argv)
 	    printf("postfix-stats-agent %s\n", PFS_VERSION);
 	    return (0);
 	default:
-	    usage(stderr);
+	    /* getopt_long() named the option; the full text is one flag away. */
+	    fprintf(stderr, "Try 'postfix-stats-agent --help' for more information.\n");
 	    return (2);
 	}
     }

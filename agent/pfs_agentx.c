@@ -13,6 +13,10 @@
  *	void	pfs_agentx_discontinuity(ax)
  *
  *	void	pfs_agentx_free(ax)
+ *
+ *	int	pfs_agentx_connected(ax)
+ *
+ *	int	pfs_agentx_probe(address)
  * DESCRIPTION
  *	pfs_agentx_create() registers every object of pfs_mib.c with the
  *	Net-SNMP agent library: one scalar group per group of scalars, and
@@ -37,6 +41,18 @@
  *	discontinuity older than the master's last start reads as 0, as
  *	the TimeStamp convention requires. Without a master (tests), the
  *	library's own uptime stands in.
+ *
+ *	pfs_agentx_connected() tells whether an AgentX session with the
+ *	master is open: Net-SNMP announces each one it opens and each one
+ *	it loses (SNMPD_CALLBACK_INDEX_START and _STOP).
+ *
+ *	When it cannot connect, Net-SNMP says "Failed to connect to the
+ *	agentx master agent (ADDRESS): " and leaves the reason out.
+ *	pfs_agentx_probe() finds it: it connects to a unix socket path
+ *	itself and returns the system error (ENOENT: no socket, snmpd is
+ *	not an AgentX master or not running; ECONNREFUSED: a socket that
+ *	nobody listens on; EACCES: the socket or a directory above it is
+ *	closed to this user). A connection that succeeds is closed at once.
  * DIAGNOSTICS
  *	A registration that fails is fatal: an agent that serves part of
  *	its MIB looks healthy and is not.
@@ -46,10 +62,14 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -86,6 +106,7 @@ struct PFS_AGENTX {
     struct pfs_agentx_files files;
     struct scalar_reg *scalars;
     struct table_reg tables[PFS_MT_COUNT];
+    int     connected;			/* an AgentX session is open */
     int     have_disc;			/* a discontinuity happened */
     long long disc_cs;			/* when, monotonic centiseconds */
     int     master_known;
@@ -228,6 +249,10 @@ static int scalar_handler(netsnmp_mib_handler *handler,
 	    break;
 	case PFS_MV_DISCONTINUITY:
 	    set_ulong(req->requestvb, ASN_TIMETICKS, discontinuity_ticks(ax));
+	    break;
+	case PFS_MV_WAITING:
+	    set_ulong(req->requestvb, ASN_GAUGE, ax->files.waiting ?
+		      (u_long) ax->files.waiting(ax->files.ctx) : 0);
 	    break;
 	default:
 	    netsnmp_set_request_error(reqinfo, req, SNMP_NOSUCHOBJECT);
@@ -444,6 +469,7 @@ static int on_connect(int major, int minor, void *serverarg, void *clientarg)
     (void) major;
     (void) minor;
     ax->master_known = 0;
+    ax->connected = 1;
     if (sess == 0 || (pdu = snmp_pdu_create(PFS_AGENTX_MSG_PING)) == 0)
 	return (0);
     pdu->sessid = sess->sessid;
@@ -451,6 +477,20 @@ static int on_connect(int major, int minor, void *serverarg, void *clientarg)
 	snmp_free_pdu(pdu);
 	log_debug("agentx", "cannot ask the master for its uptime");
     }
+    return (0);
+}
+
+/* on_disconnect - the session with the master is gone */
+
+static int on_disconnect(int major, int minor, void *serverarg, void *clientarg)
+{
+    PFS_AGENTX *ax = clientarg;
+
+    (void) major;
+    (void) minor;
+    (void) serverarg;
+    ax->connected = 0;
+    ax->master_known = 0;
     return (0);
 }
 
@@ -492,6 +532,8 @@ PFS_AGENTX *pfs_agentx_create(PFS_STATS *st, const struct pfs_agentx_files *file
 			"POSTFIX-STATS-MIB: Postfix mail log counters (postfix-stats-agent)");
     snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START,
 			   on_connect, ax);
+    snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP,
+			   on_disconnect, ax);
     pfs_agentx_sync(ax);
     return (ax);
 }
@@ -541,6 +583,39 @@ void    pfs_agentx_discontinuity(PFS_AGENTX *ax)
     ax->disc_cs = mono_cs();
 }
 
+/* pfs_agentx_connected - is an AgentX session open */
+
+int     pfs_agentx_connected(const PFS_AGENTX *ax)
+{
+    return (ax->connected);
+}
+
+/* pfs_agentx_probe - connect to a unix AgentX socket; 0 or an errno */
+
+int     pfs_agentx_probe(const char *address)
+{
+    struct sockaddr_un sun;
+    const char *path = address;
+    int     fd;
+    int     err = 0;
+
+    if (strncmp(path, "unix:", 5) == 0)
+	path += 5;
+    if (*path != '/')
+	return (-1);
+    if (strlen(path) >= sizeof(sun.sun_path))
+	return (ENAMETOOLONG);
+    memset(&sun, 0, sizeof(sun));
+    sun.sun_family = AF_UNIX;
+    memcpy(sun.sun_path, path, strlen(path) + 1);
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+	return (errno);
+    if (connect(fd, (struct sockaddr *) &sun, sizeof(sun)) < 0)
+	err = errno;
+    close(fd);
+    return (err);
+}
+
 /* pfs_agentx_rows - rows served by a table */
 
 size_t  pfs_agentx_rows(const PFS_AGENTX *ax, int mt)
@@ -560,6 +635,8 @@ void    pfs_agentx_free(PFS_AGENTX *ax)
 	return;
     snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START,
 			     on_connect, ax, 1);
+    snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP,
+			     on_disconnect, ax, 1);
     unregister_sysORTable((oid *) root_oid, OID_LENGTH(root_oid));
     for (i = 0; i < pfs_mib_ngroups; i++)
 	netsnmp_unregister_handler(ax->scalars[i].reg);

@@ -28,6 +28,7 @@ struct pfs_agentx_files {
     size_t  (*count) (void *ctx);
     void    (*status) (void *ctx, size_t i, struct pfs_follow_status *);
     time_t  (*last_line) (void *ctx);
+    size_t  (*waiting) (void *ctx);	/* receipts waiting for a filter link */
     void   *ctx;
 };
 
@@ -40,6 +41,16 @@ extern void pfs_agentx_sync(PFS_AGENTX *);
 
 /* The counters started from zero now (no usable saved state). */
 extern void pfs_agentx_discontinuity(PFS_AGENTX *);
+
+/* Registered with a master agent right now (AgentX session open). */
+extern int pfs_agentx_connected(const PFS_AGENTX *);
+
+/*
+ * Try to connect to the AgentX socket ADDRESS ("/path" or "unix:/path")
+ * ourselves: 0 if that works, the errno of the failure, or -1 when the
+ * address is not a unix socket path (nothing checked).
+ */
+extern int pfs_agentx_probe(const char *address);
 
 /* Rows served per table, for tests and debug logs. */
 extern size_t pfs_agentx_rows(const PFS_AGENTX *, int mib_table);

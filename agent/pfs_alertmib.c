@@ -14,6 +14,8 @@
  *
  *	uint64_t pfs_alertmib_sent(am)
  *
+ *	void	pfs_alertmib_flush(am)
+ *
  *	int	pfs_alertmib_print_oids(fp)
  *
  *	void	pfs_alertmib_free(am)
@@ -39,12 +41,11 @@
  *	enough days, queue numbers of a read that did not succeed) is
  *	absent: GET says noSuchInstance and GETNEXT skips it.
  *
- *	It also hooks the modules' callbacks and turns them into SNMPv2
- *	notifications with send_v2trap(), which a subagent hands to snmpd
- *	as an AgentX Notify-PDU: postfixAccountLimitExceeded (account,
- *	count, limit), postfixTrafficAnomaly (indicator, value, mean,
- *	deviation, day, hour) and postfixFilterHealth (kind, state, share,
- *	scanned). Each is logged at info level as well.
+ *	It also sends the notifications that the alert modules queue
+ *	(pfs_events_notify()), through pfs_notifier(3): each leaves the
+ *	queue when snmpd has taken it. pfs_alertmib_flush() sends what can
+ *	be sent; pfs_alertmib_sent() counts what snmpd took
+ *	(pfsNotificationsSent).
  *
  *	pfs_alertmib_print_oids() adds the alert objects to --oids.
  * DIAGNOSTICS
@@ -69,28 +70,11 @@
 #include "pfs_alertmib.h"
 #include "pfs_log.h"
 #include "pfs_mib.h"
+#include "pfs_notifier.h"
 #include "pfs_util.h"
 
 /* Longest name index (pfsDelayTransport, pfsAccountName). */
 #define NAME_INDEX_MAX	100
-
-/* snmpTrapOID.0; libnetsnmpagent has one but no header declares it. */
-static const oid trap_oid_oid[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
-
-static const oid notifications_oid[] = {PFS_OID_NOTIFICATIONS};
-static const oid notify_objects_oid[] = {PFS_OID_NOTIFY_OBJECTS};
-
-/* pfsNotifyObjects sub-identifiers. */
-enum {
-    NO_ACCOUNT = 1, NO_COUNT, NO_LIMIT, NO_INDICATOR, NO_VALUE, NO_MEAN,
-    NO_DEVIATION, NO_DAY, NO_HOUR, NO_FILTER_KIND, NO_FILTER_STATE, NO_SHARE,
-    NO_SCANNED
-};
-
-/* Notifications, under pfsNotifications. */
-#define TRAP_ACCOUNT_LIMIT	1
-#define TRAP_ANOMALY		2
-#define TRAP_FILTER		3
 
 /* One column or scalar. */
 struct am_col {
@@ -137,7 +121,7 @@ struct PFS_ALERTMIB {
     PFS_QUEUE *queue;
     time_t  (*now) (void);
     long    cache_cs;
-    uint64_t sent;
+    PFS_NOTIFIER *notifier;
     struct tree_reg trees[AT_COUNT];
 };
 
@@ -153,6 +137,7 @@ static const struct am_col delay_cols[] = {
     {7, "pfsDelaySetupSum"}, {8, "pfsDelayTransmitSum"}, {9, "pfsDelayLe1s"},
     {10, "pfsDelayLe5s"}, {11, "pfsDelayLe30s"}, {12, "pfsDelayLe5m"},
     {13, "pfsDelayLe1h"}, {14, "pfsDelayMore"}, {15, "pfsDelayMax"},
+    {16, "pfsDelayFilterSum"},
 };
 
 static const struct am_col alerts_cols[] = {
@@ -161,13 +146,15 @@ static const struct am_col alerts_cols[] = {
     {5, "pfsAccountRows"}, {6, "pfsFilterScanned"}, {7, "pfsFilterSpamShare"},
     {8, "pfsFilterVirusShare"}, {9, "pfsFilterSpamState"},
     {10, "pfsFilterVirusState"}, {11, "pfsNotificationsSent"},
+    {12, "pfsFutureLines"}, {13, "pfsNotificationsQueued"},
+    {14, "pfsNotificationsDropped"},
 };
 
 static const struct am_col account_cols[] = {
     {2, "pfsAccountDescr"}, {3, "pfsAccountReceived"},
     {4, "pfsAccountMessages"}, {5, "pfsAccountRecipients"},
     {6, "pfsAccountLimit"}, {7, "pfsAccountLastSeen"},
-    {8, "pfsAccountExceeded"},
+    {8, "pfsAccountExceeded"}, {9, "pfsAccountLastSender"},
 };
 
 static const struct am_col baseline_cols[] = {
@@ -175,7 +162,8 @@ static const struct am_col baseline_cols[] = {
     {4, "pfsBaselineYesterday"}, {5, "pfsBaselineDays"},
     {6, "pfsBaselineMean"}, {7, "pfsBaselineStdDev"},
     {8, "pfsBaselineWeekdayMean"}, {9, "pfsBaselineWeekdayStdDev"},
-    {10, "pfsBaselineDeviation"},
+    {10, "pfsBaselineDeviation"}, {11, "pfsBaselineWeekendMean"},
+    {12, "pfsBaselineWeekendStdDev"}, {13, "pfsBaselineClassDeviation"},
 };
 
 static const struct am_col queue_cols[] = {
@@ -393,6 +381,7 @@ static void build_delay(PFS_ALERTMIB *am, struct snap *sn)
 	for (k = 0; k < PFS_DELAY_NBUCKETS; k++)
 	    put_u(r, 7 + k, ASN_COUNTER, dr->bucket[k]);
 	put_u(r, 13, ASN_GAUGE, max);
+	put_u(r, 14, ASN_COUNTER64, dr->filter_sum_ms);
     }
     qsort(sn->rows, sn->nrows, sizeof(*sn->rows), cmp_rows);
 }
@@ -422,7 +411,10 @@ static void build_alerts(PFS_ALERTMIB *am, struct snap *sn)
     put_u(r, 7, ASN_GAUGE, fi.permille[PFS_FH_VIRUS]);
     put_i(r, 8, (long) fi.state[PFS_FH_SPAM] + 1);
     put_i(r, 9, (long) fi.state[PFS_FH_VIRUS] + 1);
-    put_u(r, 10, ASN_COUNTER, am->sent);
+    put_u(r, 10, ASN_COUNTER, pfs_notifier_sent(am->notifier));
+    put_u(r, 11, ASN_COUNTER, pfs_events_future(am->events));
+    put_u(r, 12, ASN_GAUGE, pfs_notify_queued(pfs_events_notify(am->events)));
+    put_u(r, 13, ASN_COUNTER, pfs_notify_dropped(pfs_events_notify(am->events)));
 }
 
 /* build_account - pfsAccountTable, sorted by index */
@@ -454,6 +446,8 @@ static void build_account(PFS_ALERTMIB *am, struct snap *sn)
 	put_u(r, 4, ASN_UNSIGNED, ai.limit);
 	put_date(r, 5, (time_t) ai.last_seen);
 	put_i(r, 6, ai.exceeded ? 1 : 2);
+	put_s(r, 7, ai.last_sender ? ai.last_sender : "",
+	      ai.last_sender ? strlen(ai.last_sender) : 0);
     }
     qsort(sn->rows, sn->nrows, sizeof(*sn->rows), cmp_rows);
 }
@@ -490,6 +484,12 @@ static void build_baseline(PFS_ALERTMIB *am, struct snap *sn)
 	    put_i(r, 7, hundredths(bi.wd_sd));
 	if (bi.have_dev)
 	    put_i(r, 8, hundredths(bi.dev));
+	if (bi.nweekend >= 1)
+	    put_i(r, 9, hundredths(bi.we_mean));
+	if (bi.nweekend >= 2)
+	    put_i(r, 10, hundredths(bi.we_sd));
+	if (bi.have_class_dev)
+	    put_i(r, 11, hundredths(bi.class_dev));
     }
 }
 
@@ -714,126 +714,11 @@ static int tree_handler(netsnmp_mib_handler *handler,
     return (SNMP_ERR_NOERROR);
 }
 
-/* notify_var - append pfsNotifyObjects.SUB.0 */
-
-static void notify_var(netsnmp_variable_list **vars, oid sub, u_char type,
-		               const void *val, size_t len)
-{
-    oid     name[MAX_OID_LEN];
-    size_t  n = NELEM(notify_objects_oid);
-
-    memcpy(name, notify_objects_oid, sizeof(notify_objects_oid));
-    name[n] = sub;
-    name[n + 1] = 0;
-    if (snmp_varlist_add_variable(vars, name, n + 2, type, val, len) == 0)
-	fatalx("out of memory building a notification");
-}
-
-/* notify_u32 - an Unsigned32 notification object, latched */
-
-static void notify_u32(netsnmp_variable_list **vars, oid sub, uint64_t v)
-{
-    u_long  ul = v > 0xffffffffu ? 0xffffffffu : (u_long) v;
-
-    notify_var(vars, sub, ASN_UNSIGNED, &ul, sizeof(ul));
-}
-
-/* notify_int - an INTEGER notification object */
-
-static void notify_int(netsnmp_variable_list **vars, oid sub, long v)
-{
-    notify_var(vars, sub, ASN_INTEGER, &v, sizeof(v));
-}
-
-/* send_notification - snmpTrapOID.0 first, then the objects */
-
-static void send_notification(PFS_ALERTMIB *am, oid which, netsnmp_variable_list *objs)
-{
-    netsnmp_variable_list *vars = 0;
-    oid     trap[MAX_OID_LEN];
-    size_t  n = NELEM(notifications_oid);
-
-    memcpy(trap, notifications_oid, sizeof(notifications_oid));
-    trap[n] = which;
-    if (snmp_varlist_add_variable(&vars, trap_oid_oid, NELEM(trap_oid_oid),
-				  ASN_OBJECT_ID, trap, (n + 1) * sizeof(oid)) == 0)
-	fatalx("out of memory building a notification");
-    vars->next_variable = objs;
-    send_v2trap(vars);
-    snmp_free_varbind(vars);
-    am->sent++;
-}
-
-/* on_limit - postfixAccountLimitExceeded */
-
-static void on_limit(const struct pfs_account_info *ai, void *ctx)
-{
-    PFS_ALERTMIB *am = ctx;
-    netsnmp_variable_list *objs = 0;
-    const char *name = ai->name ? ai->name : "";
-
-    log_info("account %.100s went over its daily limit: %llu recipients relayed "
-	     "outside, limit %llu", name, (unsigned long long) ai->rcpts_out,
-	     (unsigned long long) ai->limit);
-    notify_var(&objs, NO_ACCOUNT, ASN_OCTET_STR, name,
-	       strlen(name) > 255 ? 255 : strlen(name));
-    notify_u32(&objs, NO_COUNT, ai->rcpts_out);
-    notify_u32(&objs, NO_LIMIT, ai->limit);
-    send_notification(am, TRAP_ACCOUNT_LIMIT, objs);
-}
-
-/* on_anomaly - postfixTrafficAnomaly */
-
-static void on_anomaly(const struct pfs_anomaly *an, void *ctx)
-{
-    PFS_ALERTMIB *am = ctx;
-    netsnmp_variable_list *objs = 0;
-    char    day[16];
-    char    hour[24];
-
-    if (pfs_day_format(an->day, day, sizeof(day)) < 0)
-	snprintf(day, sizeof(day), "?");
-    hour[0] = 0;
-    if (an->hour >= 0)
-	snprintf(hour, sizeof(hour), " hour %d", an->hour);
-    log_info("traffic anomaly: %s on %s%s: %llu against a mean of %.2f "
-	     "(%.2f deviations)", pfs_bl_name[an->ind], day, hour,
-	     (unsigned long long) an->value, an->mean, an->dev);
-    notify_int(&objs, NO_INDICATOR, (long) an->ind + 1);
-    notify_u32(&objs, NO_VALUE, an->value);
-    notify_int(&objs, NO_MEAN, hundredths(an->mean));
-    notify_int(&objs, NO_DEVIATION, hundredths(an->dev));
-    notify_var(&objs, NO_DAY, ASN_OCTET_STR, day, strlen(day));
-    notify_int(&objs, NO_HOUR, an->hour);
-    send_notification(am, TRAP_ANOMALY, objs);
-}
-
-/* on_filter - postfixFilterHealth */
-
-static void on_filter(const struct pfs_fh_alarm *fa, void *ctx)
-{
-    PFS_ALERTMIB *am = ctx;
-    netsnmp_variable_list *objs = 0;
-
-    log_info("filter health: %s share %u per mille of %llu scanned: %s (was %s)",
-	     pfs_fh_kind_name[fa->kind], fa->permille,
-	     (unsigned long long) fa->scanned, pfs_fh_state_name[fa->state],
-	     pfs_fh_state_name[fa->was]);
-    notify_int(&objs, NO_FILTER_KIND, (long) fa->kind + 1);
-    notify_int(&objs, NO_FILTER_STATE, (long) fa->state + 1);
-    notify_u32(&objs, NO_SHARE, fa->permille);
-    notify_u32(&objs, NO_SCANNED, fa->scanned);
-    send_notification(am, TRAP_FILTER, objs);
-}
-
 /* pfs_alertmib_create - register the alert subtrees, hook the callbacks */
 
 PFS_ALERTMIB *pfs_alertmib_create(PFS_EVENTS *events, PFS_QUEUE *queue)
 {
     PFS_ALERTMIB *am = pfs_calloc(1, sizeof(*am));
-    PFS_ACCOUNTS *a = pfs_events_accounts(events);
-    PFS_BASELINE *b = pfs_events_baseline(events);
-    PFS_FILTERHEALTH *fh = pfs_events_filterhealth(events);
     int     t;
 
     am->events = events;
@@ -854,12 +739,9 @@ PFS_ALERTMIB *pfs_alertmib_create(PFS_EVENTS *events, PFS_QUEUE *queue)
 	if (netsnmp_register_handler(tr->reg) != MIB_REGISTERED_OK)
 	    fatalx("cannot register %s", td->name);
     }
-    if (a)
-	pfs_accounts_set_callback(a, on_limit, am);
-    if (b)
-	pfs_baseline_set_callback(b, on_anomaly, am);
-    if (fh)
-	pfs_filterhealth_set_callback(fh, on_filter, am);
+    am->notifier = pfs_notifier_create(pfs_events_notify(events));
+    /* A master agent (tests) sends at once what is queued already. */
+    pfs_notifier_flush(am->notifier);
     return (am);
 }
 
@@ -877,11 +759,18 @@ void    pfs_alertmib_set_clock(PFS_ALERTMIB *am, time_t (*now) (void))
     am->now = now ? now : wall_clock;
 }
 
-/* pfs_alertmib_sent - notifications sent */
+/* pfs_alertmib_sent - notifications snmpd took */
 
 uint64_t pfs_alertmib_sent(const PFS_ALERTMIB *am)
 {
-    return (am->sent);
+    return (pfs_notifier_sent(am->notifier));
+}
+
+/* pfs_alertmib_flush - send the queued notifications that can be sent */
+
+void    pfs_alertmib_flush(PFS_ALERTMIB *am)
+{
+    pfs_notifier_flush(am->notifier);
 }
 
 /* pfs_alertmib_print_oids - the --oids lines of the alert objects */
@@ -910,19 +799,11 @@ int     pfs_alertmib_print_oids(FILE *fp)
 
 void    pfs_alertmib_free(PFS_ALERTMIB *am)
 {
-    PFS_ACCOUNTS *a;
-    PFS_BASELINE *b;
-    PFS_FILTERHEALTH *fh;
     int     t;
 
     if (am == 0)
 	return;
-    if ((a = pfs_events_accounts(am->events)) != 0)
-	pfs_accounts_set_callback(a, 0, 0);
-    if ((b = pfs_events_baseline(am->events)) != 0)
-	pfs_baseline_set_callback(b, 0, 0);
-    if ((fh = pfs_events_filterhealth(am->events)) != 0)
-	pfs_filterhealth_set_callback(fh, 0, 0);
+    pfs_notifier_free(am->notifier);
     for (t = 0; t < AT_COUNT; t++) {
 	netsnmp_unregister_handler(am->trees[t].reg);
 	snap_clear(&am->trees[t].snap, tree_defs[t].ncols);

@@ -32,8 +32,9 @@ extern void pfs_alertmib_set_cache(PFS_ALERTMIB *, long cs);
 /* The wall clock for queue ages (tests fix it). */
 extern void pfs_alertmib_set_clock(PFS_ALERTMIB *, time_t (*now) (void));
 
-/* Notifications handed to the agent library. */
+/* Notifications snmpd took; send what can be sent now. */
 extern uint64_t pfs_alertmib_sent(const PFS_ALERTMIB *);
+extern void pfs_alertmib_flush(PFS_ALERTMIB *);
 
 /* --oids: "- OBJECT OID" for every readable alert object. */
 extern int pfs_alertmib_print_oids(FILE *);

@@ -27,7 +27,7 @@
 
 #define PFS_DEF_CONFIG		SYSCONFDIR "/postfix-stats/postfix-stats-agent.conf"
 #define PFS_DEF_STATE		LOCALSTATEDIR "/lib/postfix-stats/state.json"
-#define PFS_DEF_PIDFILE		"/run/postfix-stats-agent.pid"
+#define PFS_DEF_PIDFILE		"/run/postfix-stats/postfix-stats-agent.pid"
 #define PFS_DEF_AGENTX		"/var/agentx/master"
 #define PFS_DEF_LOGFILE		"/var/log/mail.log"
 
@@ -56,11 +56,15 @@ struct pfs_config {
     size_t  account_cap;
     unsigned account_limit;		/* recipients relayed outside per day */
     struct pfs_strlist account_limits;	/* "NAME=N" overrides */
+    int     account_limit_unit;		/* enum pfs_limit_unit */
+    struct pfs_strlist account_clients;	/* networks: clients without login */
+    size_t  notify_queue;		/* notifications waiting for snmpd */
     struct pfs_strlist inside_transports;	/* never "relayed outside" */
     unsigned baseline_days;
     unsigned baseline_sigma;
     unsigned baseline_min_days;
     int     baseline_hourly;
+    unsigned baseline_hourly_min;
     unsigned filter_low[2];		/* spam, virus: percent, 0 = off */
     unsigned filter_high[2];		/* spam, virus: percent, 100 = off */
     unsigned filter_min_scanned;
@@ -70,6 +74,7 @@ struct pfs_config {
     char   *queue_directory;		/* for the corrupt queue, or NULL */
     unsigned queue_refresh;		/* seconds */
     unsigned queue_age[2];		/* "older than" thresholds, seconds */
+    struct pfs_qa_opts queue_alert;	/* thresholds per queue */
     /* The systemd journal (issue 4): pfs_journal(3). */
     int     journal;			/* read Postfix's journal entries */
     struct pfs_strlist journal_identifiers;	/* SYSLOG_IDENTIFIER names */

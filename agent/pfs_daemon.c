@@ -37,19 +37,35 @@
  *	without blocking until it has caught up, answering requests in
  *	between.
  *
+ *	A receipt that may be a content filter's re-injected copy waits in
+ *	the parser for the line that would link it (pfs_parser(3)); when
+ *	no line at all has come for LINK_IDLE_SECONDS, the poll timer
+ *	counts the waiting ones (pfs_parser_flush()): the hop line comes
+ *	right after its copy, not after a silence. The first time the
+ *	parser counts a delivery to a loopback relay that it could not
+ *	link (loopback:unlinked), the daemon says once, at info level,
+ *	which relay, and when ignore_relay helps.
+ *
  *	The alert modules (pfs_events(3)) get every parser event; their
  *	state is saved with the counters, and pfs_alertmib(3) serves them
- *	and sends their notifications. With queue_monitor, pfs_queue(3)
+ *	and sends their notifications, which wait in a queue (saved with
+ *	the state) until snmpd has taken them. The state is saved at once
+ *	when snmpd took some, so that a kill -9 cannot make the agent
+ *	raise them again from lines it reads a second time. With queue_monitor, pfs_queue(3)
  *	reads the queue in the background: a 1-second alarm starts a
  *	postqueue -j when due, and its pipe is registered with the loop
  *	while a read runs (SIGCHLD keeps its default disposition, so the
- *	child can be reaped). With journal yes, pfs_journal(3) reads
+ *	child can be reaped). After each read, its queue thresholds are
+ *	checked (pfs_events_queue_read()), and a read that fails is logged
+ *	once, as is the first good read after it. With journal yes,
+ *	pfs_journal(3) reads
  *	Postfix's journal entries beside (or instead of) the log files: its
  *	descriptor is on the loop, the follower's poll timer polls it too,
  *	and its cursor is saved in the state file (pfs_state_save_cursor()).
  *
- *	Net-SNMP is kept quiet and self-contained: no MIB files are loaded
- *	(MIBS is emptied), none of its configuration files are read, no
+ *	Net-SNMP is kept quiet and self-contained: no MIB file is opened
+ *	(MIBS and the MIB directories are emptied), none of its
+ *	configuration files are read, no
  *	persistent state is written; the AgentX socket, ping interval and
  *	timeouts are set directly, after init_agent(), which resets them.
  *	The library's messages go through our log (SNMP_CALLBACK_LOGGING),
@@ -58,24 +74,36 @@
  *	SIGHUP reopens the log (syslog) and the followed files and reloads
  *	the configuration file. A file that does not load is reported and
  *	the running configuration stays. Of a new configuration, the save
- *	interval and the account limits (account_limit, account_limits)
- *	apply at once and the ping interval at the next
+ *	interval and the account limits (account_limit, account_limits,
+ *	account_limit_unit) apply at once and the ping interval at the next
  *	connection to snmpd; a change to anything else (log files, socket,
  *	ignore lists, table caps, state file, ...) is reported as needing a
- *	restart. SIGTERM and SIGINT save the state and exit with status 0.
+ *	restart. SIGTERM and SIGINT save the state and exit with status 0;
+ *	the AgentX session is closed before the objects are taken down, so
+ *	that an snmpd stopping at the same moment cannot catch the library
+ *	inside one of its callbacks (leave_agentx()).
  *
  *	In daemon mode the parent process waits until the child has set
  *	everything up, so its exit status tells whether the daemon started;
- *	the child logs to syslog from the moment it is detached.
+ *	the child logs to syslog from the moment it is detached, and until
+ *	it is up, to the parent as well, which prints those messages when
+ *	the start fails.
  *	The pid file is locked while the daemon runs; a second daemon with
  *	the same pid file refuses to start.
+ *
+ *	Net-SNMP's own "Failed to connect to the agentx master agent"
+ *	warning carries no reason, so it is turned off
+ *	(NETSNMP_DS_AGENT_NO_CONNECTION_WARNINGS). Instead, after the first
+ *	attempt and then every agentx_ping_interval seconds while no
+ *	session is open, the daemon asks pfs_agentx_probe() why, and logs
+ *	the socket and the system error whenever the reason changes.
  *
  *	pfs_oids_run() is --oids: it prints pfs_mib_print_oids(), after
  *	reading FILE... as --once would when files are named.
  * DIAGNOSTICS
  *	Problems at startup are fatal; they go to standard error, or to
- *	syslog once detached (the parent then says that the daemon did not
- *	start). Problems while running (a state file that
+ *	syslog once detached, and the parent prints them with a line saying
+ *	that the daemon did not start. Problems while running (a state file that
  *	cannot be written, a bad configuration on SIGHUP) are logged and the
  *	daemon carries on.
  * SECURITY
@@ -92,6 +120,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
@@ -100,6 +129,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
+#include <net-snmp/library/large_fd_set.h>
 
 #include "pfs_agentx.h"
 #include "pfs_alertmib.h"
@@ -123,6 +153,12 @@
 /* Library messages repeated within this many seconds are folded. */
 #define LOG_FOLD_SECONDS	600
 
+/* A log quiet this long: receipts that wait for a filter link are counted. */
+#define LINK_IDLE_SECONDS	10
+
+/* What the parent keeps of the child's startup messages (the last ones). */
+#define STARTUP_LOG_MAX		4096
+
 struct daemon {
     const struct pfs_daemon_opts *opts;
     struct pfs_config cfg;
@@ -139,13 +175,20 @@ struct daemon {
     unsigned poll_alarm;
     unsigned save_alarm;
     unsigned queue_alarm;
+    unsigned agentx_alarm;
+    int     agentx_err;			/* last reason logged, 0: none */
     int     save_failing;		/* a save failed; logged once */
+    int     queue_failing;		/* postqueue failed; logged once */
     int     saved_once;			/* saved_changes is valid */
     uint64_t saved_changes;		/* pfs_follow_changes() at the last save */
     double  saved_at;			/* monotonic seconds of the last save */
     double  save_gap;			/* no save sooner after it (seconds) */
+    uint64_t saved_notes;		/* notifications pushed and sent, then */
     int     pidfd;
     char   *pidfile;
+    uint64_t idle_lines;		/* "lines" when it last moved */
+    time_t  idle_since;			/* and when that was */
+    int     unlinked_said;		/* loopback:unlinked logged */
 };
 
 static int sig_pipe[2] = {-1, -1};
@@ -186,6 +229,8 @@ static void on_sig_pipe(int fd, void *ctx)
 	 /* void */ ;
 }
 
+static int leaving;			/* in leave_agentx() */
+
 /* snmp_log_bridge - Net-SNMP's messages into our log */
 
 static int snmp_log_bridge(int major, int minor, void *serverarg, void *clientarg)
@@ -199,6 +244,9 @@ static int snmp_log_bridge(int major, int minor, void *serverarg, void *clientar
     (void) minor;
     (void) clientarg;
     if (m == 0 || m->msg == 0)
+	return (0);
+    /* "master disconnected us, reconnecting": our own leave_agentx(). */
+    if (leaving && m->priority >= LOG_INFO)
 	return (0);
     snprintf(buf, sizeof(buf), "%s", m->msg);
     len = strlen(buf);
@@ -235,11 +283,67 @@ static void files_status(void *ctx, size_t i, struct pfs_follow_status *fs)
     pfs_follow_status(((struct daemon *) ctx)->follow, i, fs);
 }
 
+/* files_waiting - pfs_agentx_files glue */
+
+static size_t files_waiting(void *ctx)
+{
+    return (pfs_parser_pending(((struct daemon *) ctx)->parser));
+}
+
 /* files_last_line - pfs_agentx_files glue */
 
 static time_t files_last_line(void *ctx)
 {
     return (pfs_follow_last_line(((struct daemon *) ctx)->follow));
+}
+
+/* agentx_address - the AgentX socket in use */
+
+static const char *agentx_address(const struct daemon *d)
+{
+    return (d->cfg.agentx_socket ? d->cfg.agentx_socket : PFS_DEF_AGENTX);
+}
+
+/* agentx_watch - not registered with snmpd: say why, once per reason */
+
+static void agentx_watch(struct daemon *d)
+{
+    const char *addr = agentx_address(d);
+    int     err;
+
+    if (pfs_agentx_connected(d->ax)) {
+	d->agentx_err = 0;
+	return;
+    }
+    /* 0: the socket answers now; the library's next attempt will do. */
+    if ((err = pfs_agentx_probe(addr)) == 0 || err == d->agentx_err)
+	return;
+    d->agentx_err = err;
+    if (err < 0) {
+	log_warnx("not connected to the AgentX master at %s; trying again every %u s",
+		  addr, d->cfg.ping_interval);
+	return;
+    }
+    log_warnx("cannot reach AgentX socket %s: %s (%s); trying again every %u s",
+	      addr, strerror(err), err == EACCES || err == EPERM ?
+	      "snmpd's agentXPerms must let this user in" :
+	      "is snmpd running as an AgentX master?", d->cfg.ping_interval);
+}
+
+/* on_agentx_watch - the AgentX watch timer */
+
+static void on_agentx_watch(unsigned reg, void *ctx)
+{
+    (void) reg;
+    agentx_watch((struct daemon *) ctx);
+}
+
+/* notes_mark - moves whenever a notification is queued or taken */
+
+static uint64_t notes_mark(const struct daemon *d)
+{
+    return (pfs_notify_pushed(pfs_events_notify(d->events))
+	    + (d->am ? pfs_alertmib_sent(d->am) : 0));
 }
 
 /* clock_s - seconds on a clock */
@@ -267,11 +371,13 @@ static void save_state(struct daemon *d, int force)
     char    err[1024];
     uint64_t changes = pfs_follow_changes(d->follow)
     + (d->journal ? pfs_journal_changes(d->journal) : 0);
+    uint64_t notes = notes_mark(d);
     double  cpu0, now = clock_s(CLOCK_MONOTONIC);
     int     rc;
 
-    /* Nothing read since the last save: the file would be the same. */
-    if (!force && d->saved_once && !d->save_failing && changes == d->saved_changes)
+    /* Nothing read or notified since the last save: the file would be the same. */
+    if (!force && d->saved_once && !d->save_failing && changes == d->saved_changes
+	&& notes == d->saved_notes)
 	return;
     if (!force && d->saved_once && now - d->saved_at < d->save_gap)
 	return;
@@ -297,6 +403,19 @@ static void save_state(struct daemon *d, int force)
     d->save_failing = 0;
     d->saved_once = 1;
     d->saved_changes = changes;
+    d->saved_notes = notes;
+}
+
+/* notes_saved - after snmpd took notifications, save at once */
+
+static void notes_saved(struct daemon *d)
+{
+    /*
+     * A notification taken and not yet saved as taken would be raised
+     * again if the agent were killed now and read those lines again.
+     */
+    if (d->saved_once && !d->save_failing && notes_mark(d) != d->saved_notes)
+	save_state(d, 1);			/* whatever the cost spacing says */
 }
 
 /* on_follow_fd - inotify says something changed */
@@ -321,6 +440,34 @@ static void on_journal_fd(int fd, void *ctx)
     pfs_agentx_sync(d->ax);
 }
 
+/* link_upkeep - count waiting receipts of a quiet log; name an unlinked relay */
+
+static void link_upkeep(struct daemon *d)
+{
+    uint64_t lines = pfs_scalar_get(d->st, PFS_LINES);
+    uint64_t unlinked = pfs_scalar_get(d->st, PFS_LOOPBACK_UNLINKED);
+    time_t  now = time((time_t *) 0);
+    const char *relay;
+
+    if (lines != d->idle_lines || d->idle_since == 0) {
+	d->idle_lines = lines;
+	d->idle_since = now;
+    } else if (now - d->idle_since >= LINK_IDLE_SECONDS && pfs_parser_pending(d->parser) > 0) {
+	log_debug("link", "log quiet for %d s: counting %zu waiting receipt(s)",
+		  LINK_IDLE_SECONDS, pfs_parser_pending(d->parser));
+	pfs_parser_flush(d->parser);
+    }
+    if (!d->unlinked_said && unlinked > 0) {
+	relay = pfs_parser_unlinked_relay(d->parser);
+	log_info("%llu delivery(ies) to a loopback relay, such as %.100s, could not be "
+		 "linked to a mail re-injected by a content filter and count as sent "
+		 "(loopback:unlinked); if it is a content filter whose replies carry no "
+		 "queue ID, list it in ignore_relay and its re-injecting client in "
+		 "ignore_client", (unsigned long long) unlinked, relay ? relay : "?");
+	d->unlinked_said = 1;
+    }
+}
+
 /* on_poll - the follower's timer */
 
 static void on_poll(unsigned reg, void *ctx)
@@ -331,7 +478,9 @@ static void on_poll(unsigned reg, void *ctx)
     pfs_follow_poll(d->follow);
     if (d->journal)
 	pfs_journal_poll(d->journal);
+    link_upkeep(d);
     pfs_agentx_sync(d->ax);
+    pfs_alertmib_flush(d->am);
 }
 
 /* on_queue_fd - postqueue's output is readable */
@@ -359,6 +508,24 @@ static void queue_closing(int fd, void *ctx)
     unregister_readfd(fd);
 }
 
+/* queue_done - a read of the queue finished: log a change, check thresholds */
+
+static void queue_done(PFS_QUEUE *q, void *ctx)
+{
+    struct daemon *d = ctx;
+    const char *text;
+
+    if (pfs_queue_last_read(q, &text) == PFS_QS_OK) {
+	if (d->queue_failing)
+	    log_info("the queue can be read again");
+	d->queue_failing = 0;
+    } else if (!d->queue_failing) {
+	log_warnx("cannot read the queue: %s", text);
+	d->queue_failing = 1;
+    }
+    pfs_events_queue_read(d->events, q, time((time_t *) 0));
+}
+
 /* on_queue_tick - start a queue read when due, end one that hangs */
 
 static void on_queue_tick(unsigned reg, void *ctx)
@@ -378,6 +545,8 @@ static void set_account_limits(struct daemon *d, const struct pfs_config *cfg)
 				      (const char *const *) cfg->account_limits.v,
 					    cfg->account_limits.n, &bad) > 0)
 	log_warnx("account_limits: bad entry \"%.100s\"", bad);
+    if (a != 0)
+	pfs_accounts_set_unit(a, (enum pfs_limit_unit) cfg->account_limit_unit);
 }
 
 /* on_save - the save timer */
@@ -487,10 +656,15 @@ static void reload(struct daemon *d)
     NOTE(!same_str(nc.pidfile, oc->pidfile), "pidfile");
     NOTE(nc.accounts != oc->accounts || nc.account_cap != oc->account_cap,
 	 "account_tracking/max_accounts");
+    NOTE(!same_list(&nc.account_clients, &oc->account_clients), "account_clients");
+    NOTE(nc.notify_queue != oc->notify_queue, "notify_queue");
+    NOTE(memcmp(&nc.queue_alert, &oc->queue_alert, sizeof(nc.queue_alert)) != 0,
+	 "queue_alert_*");
     NOTE(!same_list(&nc.inside_transports, &oc->inside_transports), "inside_transport");
     NOTE(nc.baseline_days != oc->baseline_days || nc.baseline_sigma != oc->baseline_sigma
 	 || nc.baseline_min_days != oc->baseline_min_days
-	 || nc.baseline_hourly != oc->baseline_hourly, "baseline_*");
+	 || nc.baseline_hourly != oc->baseline_hourly
+	 || nc.baseline_hourly_min != oc->baseline_hourly_min, "baseline_*");
     NOTE(memcmp(nc.filter_low, oc->filter_low, sizeof(nc.filter_low)) != 0
 	 || memcmp(nc.filter_high, oc->filter_high, sizeof(nc.filter_high)) != 0
 	 || nc.filter_min_scanned != oc->filter_min_scanned, "filter_*");
@@ -566,11 +740,46 @@ static void write_pidfile(struct daemon *d)
 
     d->pidfile = pfs_strdup(d->cfg.pidfile ? d->cfg.pidfile : PFS_DEF_PIDFILE);
     if ((d->pidfd = open(d->pidfile, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
-	fatal("cannot open pid file %s", d->pidfile);
+	fatalx("cannot open pid file %s: %s (its directory must exist and be "
+	       "writable by this user; or set pidfile, or run with -f)",
+	       d->pidfile, strerror(errno));
     pidfile_busy(d->pidfile, d->pidfd, F_TLOCK);
     n = snprintf(buf, sizeof(buf), "%ld\n", (long) getpid());
     if (ftruncate(d->pidfd, 0) < 0 || write(d->pidfd, buf, (size_t) n) != n)
 	fatal("cannot write pid file %s", d->pidfile);
+}
+
+/* wait_child - the parent: relay the child's startup messages on failure */
+
+static void wait_child(int fd)
+{
+    char    buf[STARTUP_LOG_MAX];
+    size_t  len = 0;
+    ssize_t n;
+
+    for (;;) {
+	if (len == sizeof(buf)) {
+	    /* Keep the latest half: the reason for a failure comes last. */
+	    memmove(buf, buf + sizeof(buf) / 2, sizeof(buf) / 2);
+	    len = sizeof(buf) / 2;
+	}
+	n = read(fd, buf + len, sizeof(buf) - len);
+	if (n < 0 && errno == EINTR)
+	    continue;
+	if (n <= 0)
+	    break;
+	/* A NUL byte, which no log line holds, says the daemon is up. */
+	if (memchr(buf + len, 0, (size_t) n) != 0)
+	    _exit(0);
+	len += (size_t) n;
+    }
+    if (len > 0) {
+	size_t  done = fwrite(buf, 1, len, stderr);
+
+	(void) done;
+    }
+    fprintf(stderr, "%s: fatal: the daemon did not start\n", APP_NAME);
+    _exit(PFS_EXIT_FATAL);
 }
 
 /* detach - fork; the parent exits when the child reports success */
@@ -579,23 +788,18 @@ static int detach(void)
 {
     int     ready[2];
     pid_t   pid;
-    char    c = 0;
-    ssize_t n;
     int     fd;
 
+    /* Close-on-exec: postqueue must not hold the parent's wait open. */
     if (pipe(ready) < 0)
 	fatal("pipe");
+    fcntl(ready[0], F_SETFD, FD_CLOEXEC);
+    fcntl(ready[1], F_SETFD, FD_CLOEXEC);
     if ((pid = fork()) < 0)
 	fatal("fork");
     if (pid > 0) {
 	close(ready[1]);
-	do {
-	    n = read(ready[0], &c, 1);
-	} while (n < 0 && errno == EINTR);
-	if (n == 1 && c == 'R')
-	    _exit(0);
-	fprintf(stderr, "%s: fatal: the daemon did not start; see syslog\n", APP_NAME);
-	_exit(PFS_EXIT_FATAL);
+	wait_child(ready[0]);
     }
     close(ready[0]);
     if (setsid() < 0)
@@ -605,21 +809,31 @@ static int detach(void)
     if ((fd = open("/dev/null", O_RDWR)) >= 0) {
 	dup2(fd, 0);
 	dup2(fd, 1);
+	dup2(ready[1], 2);
+	if (fd > 2)
+	    close(fd);
+    }
+    /* Until detach_done(), every message goes to the parent too. */
+    log_to_syslog();
+    openlog(APP_NAME, LOG_PID | LOG_NDELAY | LOG_PERROR, LOG_DAEMON);
+    return (ready[1]);
+}
+
+/* detach_done - tell the parent we are up; syslog only from now on */
+
+static void detach_done(int ready)
+{
+    int     fd;
+
+    if (ready < 0)
+	return;
+    log_to_syslog();
+    if ((fd = open("/dev/null", O_RDWR)) >= 0) {
 	dup2(fd, 2);
 	if (fd > 2)
 	    close(fd);
     }
-    log_to_syslog();
-    return (ready[1]);
-}
-
-/* detach_done - tell the parent we are up */
-
-static void detach_done(int ready)
-{
-    if (ready < 0)
-	return;
-    if (write(ready, "R", 1) != 1)
+    if (write(ready, "", 1) != 1)
 	log_warn("cannot tell the parent process that startup is done");
     close(ready);
 }
@@ -647,13 +861,56 @@ static void setup_signals(void)
     sigaction(SIGPIPE, &sa, 0);
 }
 
+/*
+ * leave_agentx - close the AgentX session before anything is taken down.
+ * The library's own way out talks to snmpd: an Unregister-PDU per object,
+ * a Close-PDU in snmp_shutdown(), each waiting for the answer from inside
+ * a Net-SNMP callback. When snmpd stops at the same moment, that wait
+ * ends with the socket's end, whose handling changes the very callback
+ * list being run: "netsnmp_assert lock_holded < 100 failed", after a
+ * tenth of a second. So the AgentX socket is shut down here and its end
+ * taken in by the event loop, outside any callback, as when snmpd goes
+ * away by itself; the objects then come off the registry, and
+ * snmp_shutdown() runs, without a word to snmpd, which drops a closed
+ * session's objects. The library's sockets are its sessions'
+ * (snmp_select_info2()); ours are unregistered before.
+ */
+static void leave_agentx(void)
+{
+    netsnmp_large_fd_set fds;
+    struct timeval tv = {0, 0};
+    int     numfds = 0;
+    int     block = 0;
+    int     fd;
+    int     i;
+
+    leaving = 1;
+    netsnmp_large_fd_set_init(&fds, FD_SETSIZE);
+    snmp_select_info2(&numfds, &fds, &tv, &block);
+    for (fd = 0; fd < numfds; fd++)
+	if (NETSNMP_LARGE_FD_ISSET(fd, &fds))
+	    (void) shutdown(fd, SHUT_RDWR);
+    netsnmp_large_fd_set_cleanup(&fds);
+    for (i = 0; i < 8 && agent_check_and_process(0) > 0; i++)
+	 /* void */ ;
+    leaving = 0;
+}
+
 /* setup_snmp - Net-SNMP as a quiet AgentX subagent, MIB registered */
 
 static void setup_snmp(struct daemon *d, int state_loaded)
 {
-    struct pfs_agentx_files files = {files_count, files_status, files_last_line, d};
+    struct pfs_agentx_files files = {
+	files_count, files_status, files_last_line, files_waiting, d
+    };
 
+    /*
+     * No MIB module is read (MIBS), and no MIB directory is searched: with
+     * MIBS alone, init_snmp() still opened every file of each directory
+     * in MIBDIRS to index the modules they hold.
+     */
     setenv("MIBS", "", 1);
+    netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_MIBDIRS, "");
     snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
 			   snmp_log_bridge, 0);
     snmp_enable_calllog();
@@ -664,7 +921,10 @@ static void setup_snmp(struct daemon *d, int state_loaded)
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
 			   NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
     netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET,
-			  d->cfg.agentx_socket ? d->cfg.agentx_socket : PFS_DEF_AGENTX);
+			  agentx_address(d));
+    /* Its warning has no reason in it; agentx_watch() gives one. */
+    netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID,
+			   NETSNMP_DS_AGENT_NO_CONNECTION_WARNINGS, 1);
     if (init_agent(APP_NAME) != 0)
 	log_debug("agentx", "init_agent: no /dev/kmem (harmless)");
     /* init_agent() set its defaults: ours go after it. */
@@ -729,6 +989,7 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
 	pfs_config_queue_opts(&d.cfg, &qo);
 	d.queue = pfs_queue_create(&qo);
 	pfs_queue_set_fd_callbacks(d.queue, queue_opened, queue_closing, &d);
+	pfs_queue_set_done_callback(d.queue, queue_done, &d);
     }
     d.follow = pfs_follow_create(d.parser, d.cfg.logfiles.v, d.cfg.logfiles.n,
 				 d.cfg.poll_interval, d.cfg.from_start);
@@ -783,10 +1044,12 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
     d.poll_alarm = snmp_alarm_register(pfs_follow_poll_interval(d.follow),
 				       SA_REPEAT, on_poll, &d);
     d.save_alarm = snmp_alarm_register(d.cfg.save_interval, SA_REPEAT, on_save, &d);
+    d.agentx_alarm = snmp_alarm_register(d.cfg.ping_interval, SA_REPEAT,
+					 on_agentx_watch, &d);
     pfs_agentx_sync(d.ax);
     log_info("started: %zu log file(s), AgentX socket %s, ping every %u s",
-	     d.cfg.logfiles.n, d.cfg.agentx_socket ? d.cfg.agentx_socket : PFS_DEF_AGENTX,
-	     d.cfg.ping_interval);
+	     d.cfg.logfiles.n, agentx_address(&d), d.cfg.ping_interval);
+    agentx_watch(&d);
     detach_done(ready);
 
     while (!got_term) {
@@ -804,6 +1067,7 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
 	    got_hup = 0;
 	    reload(&d);
 	}
+	notes_saved(&d);
     }
 
     log_info("shutting down");
@@ -815,8 +1079,10 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
     unregister_readfd(sig_pipe[0]);
     snmp_alarm_unregister(d.poll_alarm);
     snmp_alarm_unregister(d.save_alarm);
+    snmp_alarm_unregister(d.agentx_alarm);
     if (d.queue)
 	snmp_alarm_unregister(d.queue_alarm);
+    leave_agentx();
     pfs_alertmib_free(d.am);
     pfs_agentx_free(d.ax);
     /* Ends a running read; its pipe is unregistered through queue_closing. */

@@ -122,6 +122,11 @@ static const struct pfs_mib_scalar counters[] = {
     {62, "pfsRspamdReject", PFS_MV_COUNTER, PFS_RSPAMD_REJECT},
     {63, "pfsIgnoredClients", PFS_MV_COUNTER, PFS_IGNORED_CLIENT},
     {64, "pfsIgnoredRelays", PFS_MV_COUNTER, PFS_IGNORED_RELAY},
+    {65, "pfsHopLinked", PFS_MV_COUNTER, PFS_HOP_LINKED},
+    {66, "pfsHopReinjected", PFS_MV_COUNTER, PFS_HOP_REINJECTED},
+    {67, "pfsHopKept", PFS_MV_COUNTER, PFS_HOP_KEPT},
+    {68, "pfsLoopbackUnlinked", PFS_MV_COUNTER, PFS_LOOPBACK_UNLINKED},
+    {69, "pfsClamavClean", PFS_MV_COUNTER, PFS_CLAMAV_CLEAN},
 };
 
 static const struct pfs_mib_scalar counters64[] = {
@@ -142,6 +147,9 @@ static const struct pfs_mib_scalar agent[] = {
     {11, "pfsAgentOverflowProgram", PFS_MV_COUNTER, PFS_OVERFLOW_PROGRAM},
     {12, "pfsAgentOverflowSource", PFS_MV_COUNTER, PFS_OVERFLOW_SOURCE},
     {13, "pfsAgentOverflowQueue", PFS_MV_COUNTER, PFS_OVERFLOW_QUEUE},
+    {14, "pfsAgentOverflowLink", PFS_MV_COUNTER, PFS_OVERFLOW_LINK},
+    {15, "pfsAgentLinesBadNumber", PFS_MV_COUNTER, PFS_LINES_BAD_NUMBER},
+    {16, "pfsAgentReceiptsWaiting", PFS_MV_WAITING, -1},
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

@@ -56,6 +56,7 @@ enum pfs_mib_value {
     PFS_MV_VERSION,			/* the agent's version */
     PFS_MV_LAST_LINE,			/* DateAndTime of the last line */
     PFS_MV_DISCONTINUITY,		/* TimeStamp of the counters' restart */
+    PFS_MV_WAITING,			/* Gauge32: receipts waiting for a link */
     PFS_MV_KEY,				/* table: the row's key, readable */
     PFS_MV_FILE_PATH,			/* file table columns */
     PFS_MV_FILE_OPEN,

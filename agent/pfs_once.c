@@ -22,7 +22,9 @@
  *	as complete as it will get.
  *
  *	pfs_read_files() feeds the named files to a parser, as --once and
- *	--oids FILE... read them.
+ *	--oids FILE... read them; at the end of the last one, the receipts
+ *	that still wait for a possible content-filter link are counted
+ *	(pfs_parser_flush()): nothing more will come to link them.
  *
  *	pfs_engine_create() builds the counter store and the parser from the
  *	configuration (caps, ignore lists); the daemon uses it too, so both
@@ -209,6 +211,7 @@ int     pfs_read_files(PFS_PARSER *p, char **files, int nfiles)
 	    ret = -1;
 	close(fd);
     }
+    pfs_parser_flush(p);
     return (ret);
 }
 

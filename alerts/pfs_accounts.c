@@ -18,7 +18,9 @@
  *
  *	void	pfs_accounts_set_callback(accounts, fn, ctx)
  *
- *	void	pfs_accounts_received(accounts, name, len, when)
+ *	void	pfs_accounts_set_unit(accounts, unit)
+ *
+ *	void	pfs_accounts_received(accounts, name, len, sender, slen, when)
  *
  *	void	pfs_accounts_relayed(accounts, name, len, msgid, idlen, when)
  *
@@ -35,11 +37,19 @@
  *	int	pfs_accounts_check(json, err, errlen)
  *
  *	void	pfs_accounts_load(accounts, json)
+ *
+ *	size_t	pfs_accounts_drop_after(accounts, day, epoch)
  * DESCRIPTION
  *	An account is whoever submitted a message: the SASL username that
- *	smtpd logged with client=, or the sender that pickup logged for mail
- *	submitted with sendmail on this host. A stolen password or a broken
- *	web form shows up here as one account sending far more than usual.
+ *	smtpd logged with client=, the submitting user ("uid=33") that
+ *	pickup logged for mail submitted with sendmail on this host, or a
+ *	client address (pfs_events(3) decides which). A stolen password or
+ *	a broken web form shows up here as one account sending far more
+ *	than usual. Names are compared without regard to ASCII case
+ *	(Alice@Example.org and alice@example.org are one account); a row
+ *	keeps the first spelling seen, and the envelope sender of its
+ *	newest message (pfs_accounts_received()), so that one uid sending
+ *	as many senders is one row that still shows who it sends as.
  *
  *	Per account and day (the log's day, pfs_logtime(3)) the table counts
  *	messages submitted (pfs_accounts_received(), at qmgr's first from=
@@ -54,8 +64,9 @@
  *	The daily limit (default PFS_DEF_ACCOUNT_LIMIT, per account with
  *	pfs_accounts_set_limit()) applies to recipients relayed outside: one
  *	message to a thousand Bcc recipients is what a spam run from a
- *	stolen account looks like. When an account's count goes over its
- *	limit, the callback runs, once per account and day.
+ *	stolen account looks like; pfs_accounts_set_unit() makes it count
+ *	messages relayed outside instead. When an account's count goes over
+ *	its limit, the callback runs, once per account and day.
  *
  *	"Today" is the newest day of any line passed in. Readers see an
  *	account's counts only if they are today's; an account not seen today
@@ -70,6 +81,12 @@
  *	as JSON (jansson) for the saved state, so that a restart does not
  *	reset a day's counts; pfs_accounts_check() validates such an object
  *	and pfs_accounts_load() adds it to an empty table.
+ *
+ *	pfs_accounts_drop_after() forgets counts of days after a day and
+ *	last-seen times after an epoch second: what a line dated far in the
+ *	future left in a saved table (the caller keeps such lines out,
+ *	pfs_events(3)). Today becomes the newest day left. It returns the
+ *	number of accounts changed.
  * DIAGNOSTICS
  *	Allocation failure is fatal. pfs_accounts_check() returns -1 with a
  *	sentence in err.
@@ -92,7 +109,8 @@
 #define SEEN_GEN	16384		/* messages per dedup generation */
 
 struct acct {
-    char    name[PFS_ACCOUNT_MAX + 1];
+    char    name[PFS_ACCOUNT_MAX + 1];	/* first spelling seen */
+    char    sender[PFS_SENDER_MAX + 1];	/* of the newest message */
     int64_t day;			/* day of the counts */
     int64_t notified_day;		/* day the callback ran, or INT64_MIN */
     uint64_t received;
@@ -126,10 +144,13 @@ struct PFS_ACCOUNTS {
     struct override *ov;
     size_t  nov;
     int64_t today;
+    enum pfs_limit_unit unit;
     PFS_ACCOUNT_LIMIT_FN fn;
     void   *ctx;
     struct seen seen[2];		/* current, previous */
 };
+
+const char *const pfs_limit_unit_name[2] = {"recipients", "messages"};
 
 /* hash_bytes - FNV-1a, 64 bits */
 
@@ -141,6 +162,49 @@ static uint64_t hash_bytes(uint64_t h, const char *p, size_t len)
 }
 
 #define HASH_INIT	14695981039346656037ull
+
+/* lower - ASCII lower case, whatever the locale */
+
+static unsigned char lower(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z' ? (unsigned char) (c + ('a' - 'A')) : c);
+}
+
+/* hash_name - FNV-1a of a name in lower case */
+
+static uint64_t hash_name(const char *p, size_t len)
+{
+    uint64_t h = HASH_INIT;
+
+    while (len-- > 0)
+	h = (h ^ lower((unsigned char) *p++)) * 1099511628211ull;
+    return (h);
+}
+
+/* name_cmp - strcmp() without regard to ASCII case */
+
+static int name_cmp(const char *a, const char *b)
+{
+    unsigned char x, y;
+
+    do {
+	x = lower((unsigned char) *a++);
+	y = lower((unsigned char) *b++);
+    } while (x != 0 && x == y);
+    return ((int) x - (int) y);
+}
+
+/* same_name - a stored name equals name[0..len) without regard to case */
+
+static int same_name(const char *stored, const char *name, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++)
+	if (stored[i] == 0 || lower((unsigned char) stored[i]) != lower((unsigned char) name[i]))
+	    return (0);
+    return (stored[len] == 0);
+}
 
 /* pfs_accounts_create - empty table */
 
@@ -182,8 +246,8 @@ void    pfs_accounts_free(PFS_ACCOUNTS *a)
 
 static int by_name(const void *x, const void *y)
 {
-    return (strcmp(((const struct override *) x)->name,
-		   ((const struct override *) y)->name));
+    return (name_cmp(((const struct override *) x)->name,
+		     ((const struct override *) y)->name));
 }
 
 /* limit_of - the limit for an account name */
@@ -207,9 +271,9 @@ static uint32_t find(const PFS_ACCOUNTS *a, const char *name, size_t len)
 
     if (a->hsize == 0)
 	return (NIL);
-    s = a->heads[hash_bytes(HASH_INIT, name, len) & (a->hsize - 1)];
+    s = a->heads[hash_name(name, len) & (a->hsize - 1)];
     for (; s != NIL; s = a->slots[s].hnext)
-	if (strlen(a->slots[s].name) == len && memcmp(a->slots[s].name, name, len) == 0)
+	if (same_name(a->slots[s].name, name, len))
 	    return (s);
     return (NIL);
 }
@@ -303,6 +367,20 @@ void    pfs_accounts_set_callback(PFS_ACCOUNTS *a, PFS_ACCOUNT_LIMIT_FN fn, void
     a->ctx = ctx;
 }
 
+/* pfs_accounts_set_unit - what the limit counts */
+
+void    pfs_accounts_set_unit(PFS_ACCOUNTS *a, enum pfs_limit_unit unit)
+{
+    a->unit = unit;
+}
+
+/* pfs_accounts_unit - what the limit counts */
+
+enum pfs_limit_unit pfs_accounts_unit(const PFS_ACCOUNTS *a)
+{
+    return (a->unit);
+}
+
 /* lru_unlink - take a slot out of the LRU list */
 
 static void lru_unlink(PFS_ACCOUNTS *a, uint32_t s)
@@ -339,8 +417,8 @@ static void lru_push(PFS_ACCOUNTS *a, uint32_t s)
 
 static void hash_unlink(PFS_ACCOUNTS *a, uint32_t s)
 {
-    uint32_t *pp = a->heads + (hash_bytes(HASH_INIT, a->slots[s].name,
-				  strlen(a->slots[s].name)) & (a->hsize - 1));
+    uint32_t *pp = a->heads + (hash_name(a->slots[s].name,
+				       strlen(a->slots[s].name)) & (a->hsize - 1));
 
     while (*pp != NIL && *pp != s)
 	pp = &a->slots[*pp].hnext;
@@ -352,8 +430,8 @@ static void hash_unlink(PFS_ACCOUNTS *a, uint32_t s)
 
 static void hash_link(PFS_ACCOUNTS *a, uint32_t s)
 {
-    uint32_t *head = a->heads + (hash_bytes(HASH_INIT, a->slots[s].name,
-				    strlen(a->slots[s].name)) & (a->hsize - 1));
+    uint32_t *head = a->heads + (hash_name(a->slots[s].name,
+				         strlen(a->slots[s].name)) & (a->hsize - 1));
 
     a->slots[s].hnext = *head;
     *head = s;
@@ -438,6 +516,7 @@ static int on_day(PFS_ACCOUNTS *a, struct acct *e, const struct pfs_logtime *w)
 /* pfs_accounts_received - the account submitted a message */
 
 void    pfs_accounts_received(PFS_ACCOUNTS *a, const char *name, size_t len,
+			              const char *sender, size_t slen,
 			              const struct pfs_logtime *w)
 {
     struct acct *e;
@@ -445,6 +524,12 @@ void    pfs_accounts_received(PFS_ACCOUNTS *a, const char *name, size_t len,
     if (len == 0)
 	return;
     e = touch(a, name, len);
+    if (sender != 0 && w->epoch >= e->last_seen) {
+	if (slen > PFS_SENDER_MAX)
+	    slen = PFS_SENDER_MAX;
+	memcpy(e->sender, sender, slen);
+	e->sender[slen] = 0;
+    }
     if (on_day(a, e, w))
 	e->received++;
 }
@@ -479,6 +564,13 @@ static int seen_before(PFS_ACCOUNTS *a, uint64_t h)
     return (0);
 }
 
+/* counted - what the limit applies to */
+
+static uint64_t counted(const PFS_ACCOUNTS *a, const struct acct *e)
+{
+    return (a->unit == PFS_LIMIT_MESSAGES ? e->msgs_out : e->rcpts_out);
+}
+
 /* fill_info - a reader's view of one account */
 
 static void fill_info(const PFS_ACCOUNTS *a, const struct acct *e,
@@ -492,7 +584,10 @@ static void fill_info(const PFS_ACCOUNTS *a, const struct acct *e,
     info->rcpts_out = today ? e->rcpts_out : 0;
     info->limit = e->limit;
     info->last_seen = e->last_seen;
-    info->exceeded = today && e->rcpts_out > e->limit;
+    info->exceeded = today && counted(a, e) > e->limit;
+    info->day = e->day;
+    info->last_sender = e->sender;
+    info->unit = a->unit;
 }
 
 /* pfs_accounts_relayed - one recipient relayed outside */
@@ -515,7 +610,7 @@ void    pfs_accounts_relayed(PFS_ACCOUNTS *a, const char *name, size_t len,
     h = hash_bytes(h, (const char *) &w->day, sizeof(w->day));
     if (!seen_before(a, h))
 	e->msgs_out++;
-    if (e->rcpts_out > e->limit && e->notified_day != e->day) {
+    if (counted(a, e) > e->limit && e->notified_day != e->day) {
 	e->notified_day = e->day;
 	if (a->fn) {
 	    fill_info(a, e, &info);
@@ -603,8 +698,8 @@ json_t *pfs_accounts_save(const PFS_ACCOUNTS *a)
 	    snprintf(day, sizeof(day), "-");
 	else
 	    pfs_day_format(e->day, day, sizeof(day));
-	o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:b}",
-		      "account", e->name, "day", day,
+	o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:b}",
+		      "account", e->name, "sender", e->sender, "day", day,
 		      "received", (json_int_t) e->received,
 		      "msgs_out", (json_int_t) e->msgs_out,
 		      "rcpts_out", (json_int_t) e->rcpts_out,
@@ -651,7 +746,10 @@ int     pfs_accounts_check(const json_t *o, char *err, size_t errlen)
 	    || !is_count(json_object_get(r, "msgs_out"))
 	    || !is_count(json_object_get(r, "rcpts_out"))
 	    || !is_count(json_object_get(r, "last_seen"))
-	    || !json_is_boolean(json_object_get(r, "notified"))) {
+	    || !json_is_boolean(json_object_get(r, "notified"))
+	    || ((s = json_string_value(json_object_get(r, "sender"))) == 0
+		&& json_object_get(r, "sender") != 0)
+	    || (s != 0 && strlen(s) > PFS_SENDER_MAX)) {
 	    snprintf(err, errlen, "accounts: row %zu is malformed", i);
 	    return (-1);
 	}
@@ -670,6 +768,7 @@ void    pfs_accounts_load(PFS_ACCOUNTS *a, const json_t *o)
     json_array_foreach(json_object_get(o, "rows"), i, r) {
 	const char *name = json_string_value(json_object_get(r, "account"));
 	const char *day = json_string_value(json_object_get(r, "day"));
+	const char *sender = json_string_value(json_object_get(r, "sender"));
 	struct acct *e = touch(a, name, strlen(name));
 	int64_t d;
 
@@ -684,5 +783,33 @@ void    pfs_accounts_load(PFS_ACCOUNTS *a, const json_t *o)
 	e->last_seen = json_integer_value(json_object_get(r, "last_seen"));
 	if (json_is_true(json_object_get(r, "notified")))
 	    e->notified_day = e->day;
+	if (sender != 0)
+	    snprintf(e->sender, sizeof(e->sender), "%s", sender);
     }
+}
+
+/* pfs_accounts_drop_after - forget days after day, last-seen after epoch */
+
+size_t  pfs_accounts_drop_after(PFS_ACCOUNTS *a, int64_t day, int64_t epoch)
+{
+    size_t  changed = 0;
+    size_t  i;
+    struct acct *e;
+
+    a->today = INT64_MIN;
+    for (i = 0; i < a->nslots; i++) {
+	e = a->slots + i;
+	if (e->day > day || e->last_seen > epoch) {
+	    changed++;
+	    if (e->day > day) {
+		e->day = e->notified_day = INT64_MIN;
+		e->received = e->msgs_out = e->rcpts_out = 0;
+	    }
+	    if (e->last_seen > epoch)
+		e->last_seen = INT64_MIN;
+	}
+	if (e->day > a->today)
+	    a->today = e->day;
+    }
+    return (changed);
 }

@@ -22,6 +22,14 @@
 
 #define PFS_DEF_ACCOUNT_CAP	10000
 #define PFS_DEF_ACCOUNT_LIMIT	100
+#define PFS_SENDER_MAX		127	/* longest last sender kept */
+
+/* What the daily limit counts. */
+enum pfs_limit_unit {
+    PFS_LIMIT_RECIPIENTS,		/* recipients relayed outside (default) */
+    PFS_LIMIT_MESSAGES,			/* messages relayed outside */
+};
+extern const char *const pfs_limit_unit_name[2];
 
 /* One account as a reader sees it: counts are today's, else zero. */
 struct pfs_account_info {
@@ -32,11 +40,14 @@ struct pfs_account_info {
     uint64_t limit;			/* daily limit on rcpts_out */
     int64_t last_seen;			/* epoch of the last line, UTC */
     int     exceeded;			/* over the limit today */
+    int64_t day;			/* the day of the counts, INT64_MIN: none */
+    const char *last_sender;		/* envelope sender of the newest message */
+    enum pfs_limit_unit unit;		/* what the limit counts */
 };
 
 typedef struct PFS_ACCOUNTS PFS_ACCOUNTS;
 
-/* Called once per account and day when rcpts_out goes over the limit. */
+/* Called once per account and day when the count goes over the limit. */
 typedef void (*PFS_ACCOUNT_LIMIT_FN) (const struct pfs_account_info *, void *ctx);
 
 extern PFS_ACCOUNTS *pfs_accounts_create(size_t cap, uint64_t limit);
@@ -49,9 +60,12 @@ extern size_t pfs_accounts_apply_limits(PFS_ACCOUNTS *, uint64_t limit,
 			             const char *const *specs, size_t n,
 				             const char **first_bad);
 extern void pfs_accounts_set_callback(PFS_ACCOUNTS *, PFS_ACCOUNT_LIMIT_FN, void *);
+extern void pfs_accounts_set_unit(PFS_ACCOUNTS *, enum pfs_limit_unit);
+extern enum pfs_limit_unit pfs_accounts_unit(const PFS_ACCOUNTS *);
 
-/* A message submitted by the account (qmgr took it). */
+/* A message submitted by the account (qmgr took it); sender may be NULL. */
 extern void pfs_accounts_received(PFS_ACCOUNTS *, const char *name, size_t len,
+				          const char *sender, size_t slen,
 				          const struct pfs_logtime *);
 
 /* One recipient of message msgid relayed outside. */
@@ -73,5 +87,8 @@ extern int64_t pfs_accounts_today(const PFS_ACCOUNTS *);
 extern json_t *pfs_accounts_save(const PFS_ACCOUNTS *);
 extern int pfs_accounts_check(const json_t *, char *err, size_t errlen);
 extern void pfs_accounts_load(PFS_ACCOUNTS *, const json_t *);
+
+/* Forget days after day and last-seen after epoch (a saved future date). */
+extern size_t pfs_accounts_drop_after(PFS_ACCOUNTS *, int64_t day, int64_t epoch);
 
 #endif

@@ -26,17 +26,29 @@ enum pfs_bl_ind {
 };
 extern const char *const pfs_bl_name[PFS_BL_COUNT];
 
+/* The baselines a day is compared with; the order is the MIB's. */
+enum pfs_bl_base {
+    PFS_BLB_ALL,			/* every complete day */
+    PFS_BLB_WEEKDAYS,			/* Monday to Friday */
+    PFS_BLB_WEEKEND,			/* Saturday and Sunday */
+    PFS_BLB_COUNT
+};
+extern const char *const pfs_bl_base_name[PFS_BLB_COUNT];
+
 #define PFS_BL_HISTORY		42	/* days kept, today included */
 #define PFS_BL_MAX_DAYS		31	/* longest window */
 #define PFS_DEF_BL_DAYS		15
-#define PFS_DEF_BL_SIGMA	2
+#define PFS_DEF_BL_SIGMA	3
 #define PFS_DEF_BL_MIN_DAYS	7
+#define PFS_DEF_BL_HOURLY_MIN	10	/* hours with fewer events are not checked */
+#define PFS_BL_HOURLY_P		1e-6	/* Poisson tail an hour must fall beyond */
 
 struct pfs_baseline_opts {
     unsigned days;			/* window N; 0 = default */
     unsigned sigma;			/* k; 0 = default */
     unsigned min_days;			/* fewer complete days: no check; 0 = default */
     int     hourly;			/* check each finished hour too */
+    unsigned hourly_min;		/* volume an hour check needs; 0 = default */
 };
 
 /* What a reader sees of one indicator. */
@@ -48,14 +60,19 @@ struct pfs_baseline_info {
     double  mean, sd;			/* over them (sample SD) */
     unsigned nweekdays;			/* of which Monday to Friday */
     double  wd_mean, wd_sd;
+    unsigned nweekend;			/* of which Saturday or Sunday */
+    double  we_mean, we_sd;
     int     have_dev;			/* yesterday could be compared */
     double  dev;			/* (yesterday - its mean) / its SD used */
+    int     have_class_dev;		/* ... with the days of its class */
+    enum pfs_bl_base yesterday_class;	/* PFS_BLB_WEEKDAYS or PFS_BLB_WEEKEND */
+    double  class_dev;
     int     last_hour;			/* last finished hour of today, or -1 */
     uint64_t hour_value;
     double  hour_mean, hour_sd;		/* same hour, complete days in window */
 };
 
-/* A finished day or hour that departs by more than k deviations. */
+/* A finished day or hour that departs from its baseline, or an hourly one that ended. */
 struct pfs_anomaly {
     enum pfs_bl_ind ind;
     int64_t day;
@@ -65,6 +82,8 @@ struct pfs_anomaly {
     double  sd;				/* the deviation used (floored, see .c) */
     double  dev;			/* (value - mean) / sd */
     unsigned ndays;			/* days the mean is made of */
+    enum pfs_bl_base base;		/* the baseline that decided */
+    int     cleared;			/* hourly: the anomaly is over */
 };
 
 typedef struct PFS_BASELINE PFS_BASELINE;
@@ -92,5 +111,8 @@ extern int pfs_baseline_day(const PFS_BASELINE *, int64_t day, uint64_t counts[P
 extern json_t *pfs_baseline_save(const PFS_BASELINE *);
 extern int pfs_baseline_check(const json_t *, char *err, size_t errlen);
 extern void pfs_baseline_load(PFS_BASELINE *, const json_t *);
+
+/* Forget days after a day (a saved future date); returns days dropped. */
+extern int pfs_baseline_drop_after(PFS_BASELINE *, int64_t day);
 
 #endif

@@ -11,6 +11,9 @@
  *
  *	void	pfs_delays_add(delays, transport, len, delay_ms, stages_ms)
  *
+ *	void	pfs_delays_add_filtered(delays, transport, len, delay_ms,
+ *					stages_ms, filter_ms)
+ *
  *	size_t	pfs_delays_rows(delays)
  *
  *	const struct pfs_delay_row *pfs_delays_row(delays, row)
@@ -35,6 +38,14 @@
  *	histogram bucket, and remembers the largest delay. Deferred
  *	attempts are not final and the caller does not pass them: a message
  *	retried for a day would otherwise count once per attempt.
+ *
+ *	pfs_delays_add_filtered() takes the final delivery of a mail that
+ *	an after-queue content filter handed back: filter_ms is the time
+ *	from the mail's first arrival to the filter's reply (the delay= of
+ *	its hop, pfs_parser(3)). The mail's delay is filter_ms plus the
+ *	final line's delay=: that is what the sum, the histogram and the
+ *	maximum take; the stage sums take the final line's four stages,
+ *	and a fifth sum, filter_sum_ms, takes filter_ms.
  *
  *	Sums and counts are counters: an NMS gets the mean delay over a
  *	polling interval as the difference of the sums divided by the
@@ -223,10 +234,21 @@ static int bucket_of(uint64_t ms)
 void    pfs_delays_add(PFS_DELAYS *d, const char *transport, size_t len,
 		               uint64_t delay_ms, const uint64_t stages_ms[PFS_DS_COUNT])
 {
+    pfs_delays_add_filtered(d, transport, len, delay_ms, stages_ms, 0);
+}
+
+/* pfs_delays_add_filtered - one final delivery, time before a filter first */
+
+void    pfs_delays_add_filtered(PFS_DELAYS *d, const char *transport, size_t len,
+		                uint64_t delay_ms, const uint64_t stages_ms[PFS_DS_COUNT],
+				        uint64_t filter_ms)
+{
     size_t  row = row_for(d, transport, len);	/* may move the rows */
     struct pfs_delay_row *r = d->rows + row;
     int     i;
 
+    delay_ms += filter_ms;
+    r->filter_sum_ms += filter_ms;
     r->count++;
     r->sum_ms += delay_ms;
     for (i = 0; i < PFS_DS_COUNT; i++)
@@ -313,6 +335,11 @@ json_t *pfs_delays_save(const PFS_DELAYS *d)
 		      "buckets", u64_array(r->bucket, PFS_DELAY_NBUCKETS));
 	if (o == 0 || json_array_append_new(rows, o) < 0)
 	    fatalx("out of memory saving delays");
+	/* Optional member: older state files have none. */
+	if (r->filter_sum_ms > 0
+	    && json_object_set_new(o, "filter_sum_ms",
+				   json_integer((json_int_t) r->filter_sum_ms)) < 0)
+	    fatalx("out of memory saving delays");
     }
     o = json_pack("{s:I, s:o}", "overflow", (json_int_t) d->overflow, "rows", rows);
     if (o == 0)
@@ -363,7 +390,9 @@ int     pfs_delays_check(const json_t *o, char *err, size_t errlen)
 	    || !is_count(json_object_get(r, "count"))
 	    || !is_count(json_object_get(r, "sum_ms"))
 	    || check_u64s(json_object_get(r, "stage_sum_ms"), PFS_DS_COUNT) < 0
-	    || check_u64s(json_object_get(r, "buckets"), PFS_DELAY_NBUCKETS) < 0) {
+	    || check_u64s(json_object_get(r, "buckets"), PFS_DELAY_NBUCKETS) < 0
+	    || (json_object_get(r, "filter_sum_ms") != 0
+		&& !is_count(json_object_get(r, "filter_sum_ms")))) {
 	    snprintf(err, errlen, "delays: row %zu is malformed", i);
 	    return (-1);
 	}
@@ -388,6 +417,7 @@ void    pfs_delays_load(PFS_DELAYS *d, const json_t *o)
 	dr = d->rows + row;
 	dr->count += (uint64_t) json_integer_value(json_object_get(r, "count"));
 	dr->sum_ms += (uint64_t) json_integer_value(json_object_get(r, "sum_ms"));
+	dr->filter_sum_ms += (uint64_t) json_integer_value(json_object_get(r, "filter_sum_ms"));
 	for (j = 0; j < PFS_DS_COUNT; j++)
 	    dr->stage_sum_ms[j] += (uint64_t) json_integer_value(
 			  json_array_get(json_object_get(r, "stage_sum_ms"), j));

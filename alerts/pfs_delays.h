@@ -43,6 +43,7 @@ struct pfs_delay_row {
     uint64_t stage_sum_ms[PFS_DS_COUNT];	/* delays=a/b/c/d */
     uint64_t bucket[PFS_DELAY_NBUCKETS];
     uint64_t max_ms;			/* largest since pfs_delays_take_max() */
+    uint64_t filter_sum_ms;		/* part of sum_ms before a content filter */
 };
 
 typedef struct PFS_DELAYS PFS_DELAYS;
@@ -53,6 +54,11 @@ extern void pfs_delays_free(PFS_DELAYS *);
 /* One final delivery (status sent or bounced). */
 extern void pfs_delays_add(PFS_DELAYS *, const char *transport, size_t len,
 			           uint64_t delay_ms, const uint64_t stages_ms[PFS_DS_COUNT]);
+
+/* The same for a mail that spent filter_ms before a content filter's hop. */
+extern void pfs_delays_add_filtered(PFS_DELAYS *, const char *transport, size_t len,
+		                uint64_t delay_ms, const uint64_t stages_ms[PFS_DS_COUNT],
+				            uint64_t filter_ms);
 
 /* Rows in order of first appearance; numbers never change. */
 extern size_t pfs_delays_rows(const PFS_DELAYS *);

@@ -21,7 +21,10 @@
 #include "pfs_baseline.h"
 #include "pfs_delays.h"
 #include "pfs_filterhealth.h"
+#include "pfs_notify.h"
 #include "pfs_parser.h"
+#include "pfs_queue.h"
+#include "pfs_queuealert.h"
 
 typedef struct PFS_EVENTS PFS_EVENTS;
 
@@ -33,10 +36,15 @@ struct pfs_events_opts {
     unsigned account_limit;		/* recipients relayed outside per day */
     const char *const *account_limits;	/* "NAME=N" overrides */
     size_t  account_limits_n;
+    enum pfs_limit_unit account_unit;	/* what account_limit counts */
+    const char *const *account_clients;	/* networks: clients without login */
+    size_t  account_clients_n;
+    size_t  notify_cap;			/* notifications waiting; 0 = default */
     const char *const *inside;		/* transports that deliver inside */
     size_t  inside_n;
     struct pfs_baseline_opts baseline;
     struct pfs_fh_opts filter;
+    const struct pfs_qa_opts *queue_alert;	/* NULL: pfs_qa_defaults() */
 };
 
 #define PFS_EVENTS_MAX_CONSUMERS	8
@@ -59,8 +67,22 @@ extern PFS_ACCOUNTS *pfs_events_accounts(PFS_EVENTS *);
 extern PFS_BASELINE *pfs_events_baseline(PFS_EVENTS *);
 extern PFS_FILTERHEALTH *pfs_events_filterhealth(PFS_EVENTS *);
 
+/* The notifications the modules raised, waiting for the agent to send them. */
+extern PFS_NOTIFY *pfs_events_notify(PFS_EVENTS *);
+
+/* A read of the mail queue finished: its thresholds (pfs_queuealert(3)). */
+extern void pfs_events_queue_read(PFS_EVENTS *, const PFS_QUEUE *, time_t now);
+extern PFS_QUEUEALERT *pfs_events_queuealert(PFS_EVENTS *);
+
 /* Events whose line had an impossible time (not dated, not counted by time). */
 extern uint64_t pfs_events_bad_time(const PFS_EVENTS *);
+
+/*
+ * Events dated more than PFS_EVENTS_FUTURE seconds ahead of the wall
+ * clock: kept out of the daily figures, like those above.
+ */
+#define PFS_EVENTS_FUTURE	86400
+extern uint64_t pfs_events_future(const PFS_EVENTS *);
 
 /* Is this delivery a recipient relayed outside? (doc/alerts.md) */
 extern int pfs_events_outside(const PFS_EVENTS *, const struct pfs_event *);

@@ -21,6 +21,8 @@
  *	int	pfs_filterhealth_check(json, err, errlen)
  *
  *	void	pfs_filterhealth_load(fh, json)
+ *
+ *	int	pfs_filterhealth_drop_after(fh, minute)
  * DESCRIPTION
  *	A content filter that finds nothing, or finds everything, is
  *	broken: a dead spamd socket, an expired rule set, a clamd without
@@ -40,6 +42,11 @@
  *	least min_scanned verdicts are in it (default 20): one message is no
  *	share. A share below low or above high sets that kind's state; the
  *	callback runs on every change of state, back to normal included.
+ *
+ *	pfs_filterhealth_drop_after() forgets the minutes after a minute:
+ *	what a line dated far in the future left in a saved window (the
+ *	caller keeps such lines out, pfs_events(3)). The window then ends
+ *	at the newest minute left. It returns the number of minutes dropped.
  * DIAGNOSTICS
  *	Allocation failure is fatal. pfs_filterhealth_check() returns -1
  *	with a sentence in err.
@@ -136,6 +143,9 @@ static void sum(const PFS_FILTERHEALTH *fh, int64_t end, struct pfs_fh_info *inf
 	    info->count[k] += bk->n[k];
     }
     for (k = 0; k < PFS_FH_KINDS; k++) {
+	/* A spam verdict may sit a minute after the scan it adds to. */
+	if (info->count[k] > info->scanned)
+	    info->count[k] = info->scanned;
 	info->permille[k] = info->scanned ?
 	    (unsigned) (info->count[k] * 1000 / info->scanned) : 0;
 	info->state[k] = fh->state[k];
@@ -216,6 +226,26 @@ void    pfs_filterhealth_add(PFS_FILTERHEALTH *fh, enum pfs_fh_verdict v,
 	bk->n[PFS_FH_SPAM]++;
     else if (v == PFS_FHV_VIRUS)
 	bk->n[PFS_FH_VIRUS]++;
+}
+
+/* pfs_filterhealth_again - a second verdict on a mail already scanned */
+
+void    pfs_filterhealth_again(PFS_FILTERHEALTH *fh, enum pfs_fh_verdict v,
+			               const struct pfs_logtime *w)
+{
+    int64_t m = pfs_logtime_minute(w);
+    struct bucket *bk;
+
+    pfs_filterhealth_advance(fh, w);
+    /* The first verdict was ClamAV's (no virus): a spam verdict adds to it. */
+    if (v != PFS_FHV_SPAM || m <= fh->head - PFS_FH_MINUTES)
+	return;
+    bk = bucket_of(fh, m);
+    if (bk->minute != m) {
+	memset(bk, 0, sizeof(*bk));
+	bk->minute = m;
+    }
+    bk->n[PFS_FH_SPAM]++;
 }
 
 /* pfs_filterhealth_info - the window as it stands */
@@ -342,4 +372,28 @@ void    pfs_filterhealth_load(PFS_FILTERHEALTH *fh, const json_t *o)
 	bk->n[PFS_FH_SPAM] = (uint64_t) json_integer_value(json_object_get(v, "spam"));
 	bk->n[PFS_FH_VIRUS] = (uint64_t) json_integer_value(json_object_get(v, "virus"));
     }
+}
+
+/* pfs_filterhealth_drop_after - forget minutes after last (a future date) */
+
+int     pfs_filterhealth_drop_after(PFS_FILTERHEALTH *fh, int64_t last)
+{
+    int64_t newest = INT64_MIN;
+    int     dropped = 0;
+    int     i;
+
+    if (fh->head == INT64_MIN || fh->head <= last)
+	return (0);
+    for (i = 0; i < PFS_FH_MINUTES; i++) {
+	if (fh->b[i].minute == INT64_MIN)
+	    continue;
+	if (fh->b[i].minute > last) {
+	    fh->b[i].minute = INT64_MIN;
+	    dropped++;
+	} else if (fh->b[i].minute > newest) {
+	    newest = fh->b[i].minute;
+	}
+    }
+    fh->head = newest;
+    return (dropped);
 }

@@ -64,11 +64,17 @@ extern void pfs_filterhealth_set_callback(PFS_FILTERHEALTH *, PFS_FH_ALARM_FN, v
 extern void pfs_filterhealth_advance(PFS_FILTERHEALTH *, const struct pfs_logtime *);
 extern void pfs_filterhealth_add(PFS_FILTERHEALTH *, enum pfs_fh_verdict,
 				         const struct pfs_logtime *);
+/* Another scanner's verdict on a mail counted already: only spam adds. */
+extern void pfs_filterhealth_again(PFS_FILTERHEALTH *, enum pfs_fh_verdict,
+				           const struct pfs_logtime *);
 extern void pfs_filterhealth_info(const PFS_FILTERHEALTH *, struct pfs_fh_info *);
 extern uint64_t pfs_filterhealth_late_dropped(const PFS_FILTERHEALTH *);
 
 extern json_t *pfs_filterhealth_save(const PFS_FILTERHEALTH *);
 extern int pfs_filterhealth_check(const json_t *, char *err, size_t errlen);
 extern void pfs_filterhealth_load(PFS_FILTERHEALTH *, const json_t *);
+
+/* Forget minutes after a minute (a saved future date); returns those dropped. */
+extern int pfs_filterhealth_drop_after(PFS_FILTERHEALTH *, int64_t minute);
 
 #endif

@@ -10,6 +10,10 @@
  *
  *	void	pfs_queue_set_fd_callbacks(queue, opened, closing, ctx)
  *
+ *	void	pfs_queue_set_done_callback(queue, done, ctx)
+ *
+ *	enum pfs_queue_status pfs_queue_last_read(queue, text)
+ *
  *	void	pfs_queue_tick(queue, now)
  *
  *	int	pfs_queue_start(queue, now)
@@ -63,6 +67,10 @@
  *	from a good read become stale once a newer read should have finished
  *	(refresh + timeout + 5 seconds). pfs_queue_info() sets valid only for
  *	status ok: readers must not serve the numbers otherwise.
+ *
+ *	The "done" callback (pfs_queue_set_done_callback()) runs after each
+ *	read has finished, good or failed; pfs_queue_last_read() says which,
+ *	and why it failed.
  *
  *	pfs_queue_feed() parses given output as one read, without a child,
  *	for unit tests.
@@ -121,6 +129,8 @@ struct PFS_QUEUE {
     unsigned age[PFS_QUEUE_AGES];
     PFS_QUEUE_FD_FN opened, closing;
     void   *cb_ctx;
+    PFS_QUEUE_DONE_FN done;
+    void   *done_ctx;
     /* The read under way. */
     int     active;			/* a read is under way */
     pid_t   pid;			/* its child, or 0 */
@@ -197,6 +207,23 @@ void    pfs_queue_set_fd_callbacks(PFS_QUEUE *q, PFS_QUEUE_FD_FN opened,
     q->opened = opened;
     q->closing = closing;
     q->cb_ctx = ctx;
+}
+
+/* pfs_queue_set_done_callback - told when a read has finished */
+
+void    pfs_queue_set_done_callback(PFS_QUEUE *q, PFS_QUEUE_DONE_FN done, void *ctx)
+{
+    q->done = done;
+    q->done_ctx = ctx;
+}
+
+/* pfs_queue_last_read - how the last read ended */
+
+enum pfs_queue_status pfs_queue_last_read(const PFS_QUEUE *q, const char **text)
+{
+    if (text)
+	*text = q->status_text;
+    return (q->status);
 }
 
 /* close_pipe - tell the loop, then close */
@@ -378,6 +405,8 @@ static void finish(PFS_QUEUE *q, int exit_status, const char *why)
 	q->read_at = q->start;
 	q->status = PFS_QS_OK;
 	snprintf(q->status_text, sizeof(q->status_text), "ok");
+	if (q->done)
+	    q->done(q, q->done_ctx);
 	return;
     }
     q->failed++;
@@ -394,6 +423,8 @@ static void finish(PFS_QUEUE *q, int exit_status, const char *why)
 		 q->postqueue, exit_status);
     for (i = 0; i < PFS_Q_COUNT; i++)
 	q->cur[i].err = 0;
+    if (q->done)
+	q->done(q, q->done_ctx);
 }
 
 /* reap - collect the child without blocking; 1 when the read is over */

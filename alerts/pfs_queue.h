@@ -73,6 +73,13 @@ extern void pfs_queue_free(PFS_QUEUE *);
 extern void pfs_queue_set_fd_callbacks(PFS_QUEUE *, PFS_QUEUE_FD_FN opened,
 				               PFS_QUEUE_FD_FN closing, void *ctx);
 
+/* Called when a read has finished, good or failed. */
+typedef void (*PFS_QUEUE_DONE_FN) (PFS_QUEUE *, void *ctx);
+extern void pfs_queue_set_done_callback(PFS_QUEUE *, PFS_QUEUE_DONE_FN, void *ctx);
+
+/* The last finished read: PFS_QS_OK or PFS_QS_ERROR (UNKNOWN before any), and why. */
+extern enum pfs_queue_status pfs_queue_last_read(const PFS_QUEUE *, const char **text);
+
 /* Timer: start a read when due, end one that takes too long. */
 extern void pfs_queue_tick(PFS_QUEUE *, time_t now);
 

@@ -38,8 +38,11 @@
  *	"sent:smtp":9,
  *	...},
  *	"queue":[
- *	{"source":"mx1/postfix","qid":"3F2A41C0E5","origin":1,"flags":0,"account":""},
+ *	{"source":"mx1/postfix","sid":"5d1c...","qid":"3F2A41C0E5","origin":1,
+ *	  "flags":0,"account":""},
  *	...],
+ *	"filters":[{"source":"mx1/postfix","sid":"5d1c...",
+ *	  "relay":"127.0.0.1[127.0.0.1]:10024"}],
  *	"alerts":{...}}
  * .fi
  *
@@ -51,7 +54,17 @@
  *	the first bytes of the file it replaced; "rotated" is
  *	there while a rotated file is still being read. "queue" holds the
  *	parser's messages in flight, oldest first, so that a message received
- *	before a restart and removed after it is counted once. "journal" is
+ *	before a restart and removed after it is counted once; "source" is
+ *	its source's row and "sid" the source's identity
+ *	(pfs_parser_source_id(), which a file without "sid" is read with),
+ *	since sources beyond max_sources share one row. An entry whose
+ *	receipt waits for a content-filter link (pfs_parser(3)) also has
+ *	"size", "nrcpt", "line" and "when" (the time of its qmgr line as
+ *	[year, month, day, hour, minute, second, microsecond, has_zone,
+ *	zone_minutes]); a re-injected copy may have "hop_ms". "filters"
+ *	holds the content-filter relays the parser learned, with their
+ *	source's name and identity. All of these are optional, and absent
+ *	in files of earlier agents. "journal" is
  *	there when the _cursor variants are given one (pfs_journal(3)). A part
  *	named by pfs_state_set_part() (the agent's "alerts": the alert
  *	modules' history) is saved under its name, checked with the rest and
@@ -183,12 +196,62 @@ static void put_counter(const char *name, uint64_t value, void *ctx)
     pfs_jsonw_u64(cc->w, value);
 }
 
+/* put_sid - a source identity, as 16 hex digits */
+
+static void put_sid(struct pfs_jsonw *w, uint64_t sid)
+{
+    char    hex[20];
+
+    snprintf(hex, sizeof(hex), "\"%016" PRIx64 "\"", sid);
+    pfs_jsonw_raw(w, hex, 18);
+}
+
+/* put_link_members - what an entry holds for a content-filter link */
+
+static void put_link_members(struct pfs_jsonw *w, const struct pfs_qentry *e)
+{
+    const struct pfs_time *t = &e->when;
+    int64_t when[9];
+    int     i;
+
+    if (e->flags & PFS_QF_PENDING) {
+	pfs_jsonw_lit(w, ",\"size\":");
+	pfs_jsonw_u64(w, e->size);
+	pfs_jsonw_lit(w, ",\"nrcpt\":");
+	pfs_jsonw_u64(w, e->nrcpt);
+	pfs_jsonw_lit(w, ",\"line\":");
+	pfs_jsonw_u64(w, e->line);
+	when[0] = t->year;
+	when[1] = t->mon;
+	when[2] = t->mday;
+	when[3] = t->hour;
+	when[4] = t->min;
+	when[5] = t->sec;
+	when[6] = t->usec;
+	when[7] = t->has_tz;
+	when[8] = t->tz_min;
+	pfs_jsonw_lit(w, ",\"when\":[");
+	for (i = 0; i < 9; i++) {
+	    if (i > 0)
+		pfs_jsonw_lit(w, ",");
+	    pfs_jsonw_i64(w, when[i]);
+	}
+	pfs_jsonw_lit(w, "]");
+    }
+    if (e->hop_ms > 0) {
+	pfs_jsonw_lit(w, ",\"hop_ms\":");
+	pfs_jsonw_u64(w, e->hop_ms);
+    }
+}
+
 /* put_queued - one message in flight (read by read_queued()) */
 
 static void put_queued(struct pfs_jsonw *w, const struct pfs_qentry *e, const char *src)
 {
     pfs_jsonw_lit(w, "{\"source\":");
     pfs_jsonw_cstr(w, src);
+    pfs_jsonw_lit(w, ",\"sid\":");
+    put_sid(w, e->sid);
     pfs_jsonw_lit(w, ",\"qid\":");
     pfs_jsonw_str(w, e->qid, e->qlen);
     pfs_jsonw_lit(w, ",\"origin\":");
@@ -197,6 +260,7 @@ static void put_queued(struct pfs_jsonw *w, const struct pfs_qentry *e, const ch
     pfs_jsonw_u64(w, e->flags);
     pfs_jsonw_lit(w, ",\"account\":");
     pfs_jsonw_cstr(w, e->account);
+    put_link_members(w, e);
     pfs_jsonw_lit(w, "}");
 }
 
@@ -216,6 +280,33 @@ static void add_queued(const struct pfs_qentry *e, void *ctx)
     if (qc->n++ > 0)
 	pfs_jsonw_lit(qc->w, ",\n");
     put_queued(qc->w, e, src ? src : "");
+}
+
+/* put_filters - the content-filter relays the parser learned */
+
+static void put_filters(struct pfs_jsonw *w, const PFS_STATS *stats,
+			        const PFS_PARSER *parser)
+{
+    const char *relay;
+    const char *src;
+    uint64_t sid;
+    uint32_t row;
+    size_t  i;
+
+    pfs_jsonw_lit(w, "\"filters\":[");
+    for (i = 0; (relay = pfs_parser_filter(parser, i, &sid, &row)) != 0; i++) {
+	src = pfs_table_key(stats, PFS_TBL_SOURCE, row);
+	if (i > 0)
+	    pfs_jsonw_lit(w, ",\n");
+	pfs_jsonw_lit(w, "{\"source\":");
+	pfs_jsonw_cstr(w, src ? src : "");
+	pfs_jsonw_lit(w, ",\"sid\":");
+	put_sid(w, sid);
+	pfs_jsonw_lit(w, ",\"relay\":");
+	pfs_jsonw_cstr(w, relay);
+	pfs_jsonw_lit(w, "}");
+    }
+    pfs_jsonw_lit(w, "]");
 }
 
 /* put_hash - a fingerprint: 16 hex digits and a byte count */
@@ -326,6 +417,10 @@ static void put_state(struct pfs_jsonw *w, const PFS_STATS *stats, PFS_PARSER *p
     if (parser)
 	pfs_qtable_visit(pfs_parser_qtable(parser), add_queued, &qc);
     pfs_jsonw_lit(w, "]");
+    if (parser) {
+	pfs_jsonw_lit(w, ",\n");
+	put_filters(w, stats, parser);
+    }
     if (part != 0) {
 	pfs_jsonw_lit(w, ",\n");
 	pfs_jsonw_cstr(w, state_part.name);
@@ -460,6 +555,7 @@ enum {
     M_QUEUE = 1 << 4,
     M_JOURNAL = 1 << 5,
     M_PART = 1 << 6,
+    M_FILTERS = 1 << 7,
 };
 
 struct walk {
@@ -700,40 +796,111 @@ static int read_files(struct walk *wk)
 struct queued {
     char    source[PFS_KEY_MAX + 1];
     ssize_t slen;
+    uint64_t sid;
     char    qid[PFS_QID_MAX + 1];
     ssize_t qlen;
     char    account[PFS_ACCOUNT_MAX + 1];
     uint64_t origin;
     uint64_t flags;
+    /* Optional: a content-filter link (see put_link_members()). */
+    unsigned have;			/* Q_* */
+    uint64_t size, nrcpt, line, hop_ms;
+    int64_t when[9];
 };
+
+#define Q_SOURCE	(1 << 0)
+#define Q_QID		(1 << 1)
+#define Q_ACCOUNT	(1 << 2)
+#define Q_ORIGIN	(1 << 3)
+#define Q_FLAGS		(1 << 4)
+#define Q_SID		(1 << 5)
+#define Q_SIZE		(1 << 6)
+#define Q_NRCPT		(1 << 7)
+#define Q_LINE		(1 << 8)
+#define Q_HOP		(1 << 9)
+#define Q_WHEN		(1 << 10)
+#define Q_NEEDED	(Q_SOURCE | Q_QID | Q_ACCOUNT | Q_ORIGIN | Q_FLAGS)
+
+/* read_sid - a source identity: 16 hex digits */
+
+static int read_sid(const struct pfs_jsonr_tok *t, uint64_t *sid)
+{
+    return (read_hash(t, sid));
+}
+
+/* read_when - the time of a qmgr line: 9 integers in range */
+
+static int read_when(struct walk *wk, int64_t *when)
+{
+    struct pfs_jsonr_tok v;
+    int     i = 0, rc;
+
+    if (value_of(wk, &v) < 0)
+	return (-1);
+    if (v.type != PFS_JSONR_ARRAY)
+	return (-2);
+    while ((rc = pfs_jsonr_element(&wk->r)) > 0) {
+	if (value_of(wk, &v) < 0)
+	    return (-1);
+	if (i >= 9 || pfs_jsonr_i64(&v, when + i) < 0
+	    || when[i] < (i == 8 ? -1440 : 0)
+	    || when[i] > (i == 0 ? 9999 : i == 6 ? 999999 : 1440))
+	    return (-2);
+	i++;
+    }
+    if (rc < 0)
+	return (-1);
+    return (i == 9 ? 0 : -2);
+}
 
 /* read_queued - one message in flight (see put_queued()); -1 syntax, -2 malformed */
 
 static int read_queued(struct walk *wk, struct queued *q)
 {
     struct pfs_jsonr_tok k, v;
-    unsigned have = 0;
     int     ok, rc;
 
+    q->have = 0;
     if (value_of(wk, &v) < 0)
 	return (-1);
     if (v.type != PFS_JSONR_OBJECT)
 	return (-2);
     while ((rc = pfs_jsonr_member(&wk->r, &k)) > 0) {
+	if (pfs_jsonr_is(&k, "when")) {
+	    if ((rc = read_when(wk, q->when)) < 0)
+		return (rc);
+	    q->have |= Q_WHEN;
+	    continue;
+	}
 	if (value_of(wk, &v) < 0)
 	    return (-1);
 	ok = 1;
 	if (pfs_jsonr_is(&k, "source"))
 	    ok = (q->slen = pfs_jsonr_bytes(&v, q->source, PFS_KEY_MAX - 1)) >= 0
-		&& (have |= 1);
+		&& (q->have |= Q_SOURCE);
+	else if (pfs_jsonr_is(&k, "sid"))
+	    ok = read_sid(&v, &q->sid) == 0 && (q->have |= Q_SID);
 	else if (pfs_jsonr_is(&k, "qid"))
-	    ok = (q->qlen = pfs_jsonr_bytes(&v, q->qid, PFS_QID_MAX)) > 0 && (have |= 2);
+	    ok = (q->qlen = pfs_jsonr_bytes(&v, q->qid, PFS_QID_MAX)) > 0
+		&& (q->have |= Q_QID);
 	else if (pfs_jsonr_is(&k, "account"))
-	    ok = pfs_jsonr_bytes(&v, q->account, PFS_ACCOUNT_MAX) >= 0 && (have |= 4);
+	    ok = pfs_jsonr_bytes(&v, q->account, PFS_ACCOUNT_MAX) >= 0
+		&& (q->have |= Q_ACCOUNT);
 	else if (pfs_jsonr_is(&k, "origin"))
-	    ok = pfs_jsonr_u64(&v, &q->origin, 0) == 0 && q->origin <= 255 && (have |= 8);
+	    ok = pfs_jsonr_u64(&v, &q->origin, 0) == 0 && q->origin <= 255
+		&& (q->have |= Q_ORIGIN);
 	else if (pfs_jsonr_is(&k, "flags"))
-	    ok = pfs_jsonr_u64(&v, &q->flags, 0) == 0 && q->flags <= 255 && (have |= 16);
+	    ok = pfs_jsonr_u64(&v, &q->flags, 0) == 0 && q->flags <= 255
+		&& (q->have |= Q_FLAGS);
+	else if (pfs_jsonr_is(&k, "size"))
+	    ok = pfs_jsonr_u64(&v, &q->size, 0) == 0 && (q->have |= Q_SIZE);
+	else if (pfs_jsonr_is(&k, "nrcpt"))
+	    ok = pfs_jsonr_u64(&v, &q->nrcpt, 0) == 0 && q->nrcpt <= UINT32_MAX
+		&& (q->have |= Q_NRCPT);
+	else if (pfs_jsonr_is(&k, "line"))
+	    ok = pfs_jsonr_u64(&v, &q->line, 0) == 0 && (q->have |= Q_LINE);
+	else if (pfs_jsonr_is(&k, "hop_ms"))
+	    ok = pfs_jsonr_u64(&v, &q->hop_ms, 0) == 0 && (q->have |= Q_HOP);
 	else if (pfs_jsonr_skip(&wk->r, &v) < 0)
 	    return (-1);
 	if (!ok)
@@ -741,7 +908,12 @@ static int read_queued(struct walk *wk, struct queued *q)
     }
     if (rc < 0)
 	return (-1);
-    return (have == 31 ? 0 : -2);
+    if ((q->have & Q_NEEDED) != Q_NEEDED)
+	return (-2);
+    /* Files of earlier agents: the identity of the source's name. */
+    if (!(q->have & Q_SID))
+	q->sid = pfs_parser_source_id(q->source, (size_t) q->slen);
+    return (0);
 }
 
 /* apply_queued - restore one checked message in flight */
@@ -752,11 +924,96 @@ static void apply_queued(struct walk *wk, const struct queued *q)
     size_t  row;
 
     row = pfs_table_row(wk->stats, PFS_TBL_SOURCE, q->source, (size_t) q->slen);
-    e = pfs_qtable_add(pfs_parser_qtable(wk->parser), (uint32_t) row, q->qid,
+    e = pfs_qtable_add(pfs_parser_qtable(wk->parser), q->sid, q->qid,
 		       (size_t) q->qlen, (int *) 0);
+    e->source = (uint32_t) row;
     e->origin = (uint8_t) q->origin;
     e->flags = (uint8_t) q->flags;
     snprintf(e->account, sizeof(e->account), "%s", q->account);
+    if (q->have & Q_SIZE)
+	e->size = q->size;
+    if (q->have & Q_NRCPT)
+	e->nrcpt = (uint32_t) q->nrcpt;
+    if (q->have & Q_LINE)
+	e->line = q->line;
+    if (q->have & Q_HOP)
+	e->hop_ms = q->hop_ms;
+    if (q->have & Q_WHEN) {
+	e->when.year = (int) q->when[0];
+	e->when.mon = (int) q->when[1];
+	e->when.mday = (int) q->when[2];
+	e->when.hour = (int) q->when[3];
+	e->when.min = (int) q->when[4];
+	e->when.sec = (int) q->when[5];
+	e->when.usec = (long) q->when[6];
+	e->when.has_tz = (int) q->when[7];
+	e->when.tz_min = (int) q->when[8];
+    }
+}
+
+#define RELAY_MAX	511		/* longest filter relay read */
+
+/* read_filter - one entry of "filters"; -1 syntax, -2 malformed */
+
+static int read_filter(struct walk *wk)
+{
+    struct pfs_jsonr_tok k, v;
+    char    src[PFS_KEY_MAX + 1];
+    char    relay[RELAY_MAX + 1];
+    ssize_t slen = -1, rlen = -1;
+    uint64_t sid = 0;
+    int     have_sid = 0, ok, rc;
+
+    if (value_of(wk, &v) < 0)
+	return (-1);
+    if (v.type != PFS_JSONR_OBJECT)
+	return (-2);
+    while ((rc = pfs_jsonr_member(&wk->r, &k)) > 0) {
+	if (value_of(wk, &v) < 0)
+	    return (-1);
+	ok = 1;
+	if (pfs_jsonr_is(&k, "source"))
+	    ok = (slen = pfs_jsonr_bytes(&v, src, PFS_KEY_MAX - 1)) >= 0;
+	else if (pfs_jsonr_is(&k, "relay"))
+	    ok = (rlen = pfs_jsonr_bytes(&v, relay, RELAY_MAX)) > 0;
+	else if (pfs_jsonr_is(&k, "sid"))
+	    ok = read_sid(&v, &sid) == 0 && (have_sid = 1);
+	else if (pfs_jsonr_skip(&wk->r, &v) < 0)
+	    return (-1);
+	if (!ok)
+	    return (-2);
+    }
+    if (rc < 0)
+	return (-1);
+    if (slen < 0 || rlen <= 0)
+	return (-2);
+    if (!have_sid)
+	sid = pfs_parser_source_id(src, (size_t) slen);
+    if (wk->apply && wk->parser != 0)
+	pfs_parser_add_filter(wk->parser, sid,
+		(uint32_t) pfs_table_row(wk->stats, PFS_TBL_SOURCE, src, (size_t) slen),
+			      relay);
+    return (0);
+}
+
+/* read_filters - "filters": [ ... ] */
+
+static int read_filters(struct walk *wk)
+{
+    struct pfs_jsonr_tok v;
+    int     rc;
+
+    if (value_of(wk, &v) < 0)
+	return (-1);
+    if (v.type != PFS_JSONR_ARRAY)
+	return (complain(wk, "state file %s: the filter relays are malformed", wk->path));
+    while ((rc = pfs_jsonr_element(&wk->r)) > 0) {
+	if ((rc = read_filter(wk)) == -2)
+	    return (complain(wk, "state file %s: the filter relays are malformed", wk->path));
+	if (rc < 0)
+	    return (-1);
+    }
+    return (rc);
 }
 
 /* read_queue - "queue": [ ... ] */
@@ -884,6 +1141,9 @@ static int read_root(struct walk *wk)
 		return (-1);
 	} else if (pfs_jsonr_is(&k, "queue")) {
 	    if (once(wk, M_QUEUE) < 0 || read_queue(wk) < 0)
+		return (-1);
+	} else if (pfs_jsonr_is(&k, "filters")) {
+	    if (once(wk, M_FILTERS) < 0 || read_filters(wk) < 0)
 		return (-1);
 	} else if (pfs_jsonr_is(&k, "journal")) {
 	    if (once(wk, M_JOURNAL) < 0 || read_journal(wk) < 0)
@@ -1064,6 +1324,9 @@ enum pfs_state_result pfs_state_load_cursor(const char *path, PFS_STATS *stats,
     wk->apply = 1;
     (void) walk(wk, buf, len);
     free(buf);
+    /* Receipts that wait for a content-filter link back in line. */
+    if (parser != 0)
+	pfs_parser_restore(parser);
     if (wk->unknown > 0)
 	log_warnx("state file %s: %zu counter(s) unknown to this agent, such as "
 		  "\"%.100s\", are dropped", path, wk->unknown, wk->first_unknown);

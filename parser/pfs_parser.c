@@ -36,9 +36,39 @@
  *	"from=..., size=" line, if smtpd or pickup announced it, and never
  *	if cleanup rejected or discarded it.
  *
- *	Content filters re-inject mail (amavis on 127.0.0.1:10024/10025):
- *	the ignore lists drop the hop to the filter (relay) and the
- *	re-injection (client), so that each mail is received and sent once.
+ *	After-queue content filters re-inject mail (amavis on
+ *	127.0.0.1:10024 and back into smtpd on :10025; or a second smtpd of
+ *	the same Postfix): the delivery to the filter (the hop) and the
+ *	mail's re-injected copy are linked, on the same source, by the
+ *	filter's reply "queued as NEWID" on the hop's status line, or by
+ *	"orig_queue_id=OLDID" (XFORWARD) on the copy's "client=" line,
+ *	whichever the log shows first (pfs_link.c finds them). A linked
+ *	hop is not a delivery and a linked copy is not a receipt; the copy
+ *	takes the original's account and its time so far (the event's
+ *	filter_ms), so that the final delivery counts once, with them. A
+ *	receipt that may yet turn out to be a copy (its client is on a
+ *	loopback address and nothing linked it when qmgr took it) waits:
+ *	until the hop line links it, or PFS_LINK_WAIT_SECONDS of log time
+ *	or PFS_LINK_WAIT_LINES lines later, or pfs_parser_flush(), or its
+ *	eviction from the table; then it is counted once, with the time
+ *	and size qmgr logged. Counters never go back: a link found after
+ *	the copy was counted is counted in overflow:link. A relay that
+ *	linked once is a known filter of its source: a later mail it
+ *	accepts without a copy coming back (discarded, quarantined) is
+ *	counted in hop:kept, not as sent, and one that names a copy not
+ *	logged yet makes it expected (PFS_QF_EXPECTED), linked when smtpd
+ *	logs it. The ignore lists still drop what no link can explain (a
+ *	filter that returns no queue ID).
+ *
+ *	Verdicts count once per mail too: clamd's, clamav-milter's (one
+ *	line per recipient) and amavis's reports of one mail are paired by
+ *	pfs_scans(3), and the second of a pair is marked "again".
+ *
+ *	The account of a message (pfs_qtable(3)) is the SASL username that
+ *	smtpd logged, "uid=N" as pickup logs the submitting user, or, for a
+ *	client that did not log in, the client's address, flagged
+ *	PFS_QF_CLIENT (an account only if the alert layer says so). A
+ *	linked copy takes its original's account and that flag.
  * DIAGNOSTICS
  *	pfs_parser_create() returns NULL and writes a message to err when
  *	a pattern does not compile (a bug, caught by the unit tests).
@@ -58,7 +88,30 @@
 
 #include "pfs_parser.h"
 #include "pfs_lines.h"
+#include "pfs_link.h"
+#include "pfs_scans.h"
 #include "pfs_util.h"
+
+/*
+ * An address between "<" and ">" as Postfix logs it. By default
+ * (info_log_address_format = external) a local part that needs it is
+ * quoted, and may then hold ">", "," and spaces: "a>b"@example.com, with
+ * "\"" and "\\" inside the quotes. Postfix before 3.5, or set to the
+ * internal form, writes it unquoted: a ">" is then taken as part of the
+ * address unless a comma, a space or the end of the line follows it, so
+ * that an address never runs into the next field (or into a line glued
+ * on after a crash). ADDR_IN has no capturing group.
+ */
+#define ADDR_IN "(?:(?:[^\">]++|\"(?:[^\"\\\\]++|\\\\.)*+\")*+|(?:[^>]|>(?![,\\s]|$))*)"
+#define ADDR "<" ADDR_IN ">"
+
+/*
+ * Delivery status words: what Postfix's log_adhoc() is given (sent.c,
+ * defer.c, bounce.c with soft_bounce, verify.c for address probes).
+ * Anything else is not a status line.
+ */
+#define STATUS_WORDS "sent|deferred|bounced|SOFTBOUNCE|deliverable|undeliverable|" \
+		"undeliverable-but-not-cached"
 
 /*
  * Every pattern, once. The subject is the text after the syslog tag, with
@@ -100,16 +153,17 @@
 		"pass): " \
 		"(header|body|content|end-of-message) .*?(?:: (\\d\\.\\d{1,3}\\.\\d{1,3})(?: .*)?)?$") \
     /* pickup */ \
-    X(PICKUP, "^uid=\\d+ from=<([^>]*)>") \
-    /* qmgr */ \
-    X(QMGR_FROM, "^from=<[^>]*>, size=(\\d+), nrcpt=(\\d+)") \
+    X(PICKUP, "^uid=\\d+ from=<(" ADDR_IN ")>(?:$| orig_id=)") \
+    /* qmgr; numbers are checked by hand (num_field) */ \
+    X(QMGR_FROM, "^from=<(" ADDR_IN ")>, size=([^,\\s]*), nrcpt=(\\S*)") \
     X(QMGR_REMOVED, "^removed$") \
-    X(QMGR_EXPIRED, "^from=<[^>]*>, status=expired") \
-    X(QMGR_BENIGN, "^(?:skipped, still being delivered|from=<[^>]*>, status=)") \
-    /* delivery agents */ \
-    X(DELIVERY, "^to=<[^>]*>,(?: orig_to=<[^>]*>,)? relay=([^,]+),(?: conn_use=\\d+,)? " \
-		"delay=([\\d.]+), delays=([\\d.]+)/([\\d.]+)/([\\d.]+)/([\\d.]+), " \
-		"dsn=(\\d)\\.(\\d{1,3}\\.\\d{1,3}), status=(\\S+)") \
+    X(QMGR_EXPIRED, "^from=" ADDR ", status=expired(?=,|$)") \
+    X(QMGR_BENIGN, "^(?:skipped, still being delivered|from=" ADDR ", status=force-expired(?=,|$))") \
+    /* delivery agents; tls= is Postfix 3.11's */ \
+    X(DELIVERY, "^to=" ADDR ",(?: orig_to=" ADDR ",)? relay=([^,]+),(?: conn_use=\\d+,)? " \
+		"delay=([^,\\s]*), delays=([^/,\\s]*)/([^/,\\s]*)/([^/,\\s]*)/([^,\\s]*)," \
+		"(?: tls=[^,\\s]*,)? dsn=(\\d)\\.(\\d{1,3}\\.\\d{1,3}), " \
+		"status=(" STATUS_WORDS ")(?= |$)") \
     X(DELIVERY_BENIGN, "^(?:host \\S+ said: |host \\S+ refused to talk to me|connect to |" \
 		"lost connection with |conversation with |enabling PIX workarounds|" \
 		"setting up TLS connection to|SSL_connect error to|Server certificate|" \
@@ -123,8 +177,10 @@
     X(AMAVIS, "^\\([\\w.-]+\\) (Passed|Blocked|Not-Delivered) " \
 		"(CLEAN|SPAMMY|SPAM|INFECTED|BANNED|BAD-HEADER|UNCHECKED|OVERSIZED|MTA-BLOCKED|OTHER)") \
     X(SPAMD, "^spamd: (clean message|identified spam) \\(") \
-    X(CLAMD_FOUND, "^.*: (\\S+) FOUND$") \
-    X(CLAMAV_MILTER, "^Message (?:\\S+ )?from .* infected by ") \
+    X(CLAMD_FOUND, "^(.*): (\\S+) FOUND$") \
+    X(CLAMD_OK, "^(.*): OK$") \
+    X(CLAMAV_MILTER, "^Message (?:(\\S+) )?from <([^>]*)> to .* infected by ") \
+    X(CLAMAV_MILTER_CLEAN, "^Clean message (?:(\\S+) )?from <([^>]*)> to <") \
     X(RSPAMD, "\\(default: [TFS] \\((no action|greylist|add header|rewrite subject|soft reject|reject)\\): \\[") \
     /* reject reason classes, tried in this order */ \
     X(WHY_RBL, "blocked using |listed by |Service unavailable; client \\[") \
@@ -167,6 +223,8 @@ enum prog {
 struct PFS_PARSER {
     PFS_STATS *stats;
     PFS_QTABLE *qt;
+    PFS_LINK *link;				/* filter relays learned */
+    PFS_SCANS *scans;			/* ClamAV and front-ends, paired */
     pcre2_code *re[PAT_COUNT];
     pcre2_match_data *md[PAT_COUNT];
     int     jit[PAT_COUNT];
@@ -189,6 +247,7 @@ struct PFS_PARSER {
     size_t  src_hlen;
     size_t  src_ilen;
     size_t  src_row;
+    uint64_t src_sid;
     int     src_valid;
 };
 
@@ -200,6 +259,7 @@ struct line {
     const char *subj;			/* text handed to the patterns */
     size_t  slen;
     size_t  src;			/* source table row */
+    uint64_t sid;			/* source identity (pfs_parser_source_id) */
     int     smtp_client;		/* program is smtp or lmtp */
 };
 
@@ -263,42 +323,68 @@ static int cap(PFS_PARSER *p, enum pat_id id, const char *subj, int n,
     return (1);
 }
 
-/* to_u64 - decimal digits to number, saturating */
+/*
+ * Numbers Postfix writes, and their bounds. A field that is not such a
+ * number (negative, not decimal, too large) is left out: the line still
+ * counts, the field moves nothing, and lines:bad-number counts the line.
+ * Bounds: size= is a queue file's length, and no message_size_limit or
+ * file system in use for a mail queue comes near 2^40 bytes (1 TiB;
+ * Postfix's default limit is 10,240,000 bytes); nrcpt= is an int; a
+ * delay is a difference of two times since 1970, below 2^32 seconds.
+ */
+#define PFS_SIZE_MAX	(UINT64_C(1) << 40)
+#define PFS_NRCPT_MAX	UINT64_C(2147483647)
+#define PFS_DELAY_MAX_S	UINT64_C(4294967295)
 
-static uint64_t to_u64(struct pfs_str s)
+#define DIGIT(c)	((unsigned) ((unsigned char) (c) - '0') < 10)
+
+/* num_field - decimal digits, at most max; 0, or -1 if not such a number */
+
+static int num_field(struct pfs_str s, uint64_t max, uint64_t *out)
 {
     uint64_t v = 0;
     size_t  i;
 
-    for (i = 0; i < s.len && isdigit((unsigned char) s.ptr[i]); i++) {
-	if (v > (UINT64_MAX - 9) / 10)
-	    return (UINT64_MAX);
-	v = v * 10 + (s.ptr[i] - '0');
+    if (s.len == 0)
+	return (-1);
+    for (i = 0; i < s.len; i++) {
+	if (!DIGIT(s.ptr[i]))
+	    return (-1);
+	v = v * 10 + (uint64_t) (s.ptr[i] - '0');
+	if (v > max)
+	    return (-1);
     }
-    return (v);
+    *out = v;
+    return (0);
 }
 
-/* to_ms - "12.34" seconds to milliseconds */
+/* ms_field - "12.34" seconds to milliseconds; 0, or -1 if no such delay */
 
-static uint64_t to_ms(struct pfs_str s)
+static int ms_field(struct pfs_str s, uint64_t *ms)
 {
-    uint64_t ms = 0;
-    size_t  i = 0;
-    int     frac = 0;
+    const char *p = s.ptr;
+    const char *end = s.ptr + s.len;
+    uint64_t secs = 0;
+    uint64_t frac = 0;
+    uint64_t scale = 100;
 
-    for (; i < s.len && isdigit((unsigned char) s.ptr[i]); i++)
-	if (ms < UINT64_MAX / 100)
-	    ms = ms * 10 + (s.ptr[i] - '0');
-    ms *= 1000;
-    if (i < s.len && s.ptr[i] == '.') {
-	int     scale = 100;
-
-	for (i++; i < s.len && isdigit((unsigned char) s.ptr[i]) && scale > 0; i++) {
-	    frac += (s.ptr[i] - '0') * scale;
-	    scale /= 10;
+    if (p == end || !DIGIT(*p))
+	return (-1);
+    for (; p < end && DIGIT(*p); p++)
+	if ((secs = secs * 10 + (uint64_t) (*p - '0')) > PFS_DELAY_MAX_S)
+	    return (-1);
+    if (p < end) {
+	/* A fraction; digits beyond milliseconds are dropped. */
+	if (*p != '.' || ++p == end)
+	    return (-1);
+	for (; p < end; p++, scale /= 10) {
+	    if (!DIGIT(*p))
+		return (-1);
+	    frac += (uint64_t) (*p - '0') * scale;
 	}
     }
-    return (ms + frac);
+    *ms = secs * 1000 + frac;
+    return (0);
 }
 
 /* is_localhost - 127.0.0.0/8 or ::1 */
@@ -367,43 +453,181 @@ static void emit(PFS_PARSER *p, struct pfs_event *ev, const struct line *ln)
     p->event_fn(ev, p->event_ctx);
 }
 
+/* receipt - count a message as received; hdr dates the event */
+
+static void receipt(PFS_PARSER *p, const struct pfs_qentry *e, const struct pfs_syslog *hdr,
+		            struct pfs_str sender, uint64_t size, unsigned nrcpt)
+{
+    struct pfs_event ev;
+
+    pfs_scalar_inc(p->stats, PFS_RECV);
+    pfs_scalar_inc(p->stats, e->origin == PFS_ORIGIN_LOCAL ? PFS_RECV_LOCAL : PFS_RECV_SMTP);
+    pfs_scalar_add(p->stats, PFS_BYTES_RECV, size);
+    pfs_table_add(p->stats, PFS_TBL_SOURCE, e->source, PFS_SC_RECV, 1);
+    if (p->event_fn == 0)
+	return;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = PFS_EV_RECEIVED;
+    ev.hdr = hdr;
+    ev.msg = e;
+    ev.qid.ptr = e->qid;
+    ev.qid.len = e->qlen;
+    ev.sender = sender;
+    ev.size = size;
+    ev.nrcpt = nrcpt;
+    p->event_fn(&ev, p->event_ctx);
+}
+
+/*
+ * settle - a receipt waited long enough: count it, dated when qmgr took
+ * the message. may_remove: forget it too if qmgr already removed it.
+ */
+static void settle(PFS_PARSER *p, struct pfs_qentry *e, int may_remove)
+{
+    struct pfs_syslog hdr;
+
+    pfs_qtable_unpend(p->qt, e);
+    e->flags = (uint8_t) ((e->flags & ~PFS_QF_PENDING) | PFS_QF_COUNTED);
+    memset(&hdr, 0, sizeof(hdr));
+    hdr.time = e->when;
+    hdr.host.ptr = hdr.tag.ptr = hdr.instance.ptr = hdr.service.ptr = "";
+    hdr.program.ptr = hdr.text.ptr = "";
+    hdr.pid = -1;
+    /* The sender is not kept while a receipt waits. */
+    receipt(p, e, &hdr, (struct pfs_str) {0, 0}, e->size, e->nrcpt);
+    if (may_remove && (e->flags & PFS_QF_GONE))
+	pfs_qtable_remove(p->qt, e);
+}
+
+/* on_evict - the full table drops its oldest entry: a due receipt counts */
+
+static void on_evict(struct pfs_qentry *e, void *ctx)
+{
+    if (e->flags & PFS_QF_PENDING)
+	settle((PFS_PARSER *) ctx, e, 0);
+}
+
+/* expire - settle the receipts whose wait is over at a line of time now */
+
+static void expire(PFS_PARSER *p, const struct pfs_time *now)
+{
+    struct pfs_qentry *e;
+    int64_t t = pfs_link_secs(now);
+    uint64_t lines = pfs_scalar_get(p->stats, PFS_LINES);
+
+    while ((e = pfs_qtable_pending(p->qt)) != 0 && pfs_link_wait_over(e, t, lines))
+	settle(p, e, 1);
+}
+
+static int is_qid(const char *, size_t);
+
 /* find_msg - the in-flight entry for the line's queue ID */
 
 static struct pfs_qentry *find_msg(PFS_PARSER *p, const struct line *ln)
 {
     if (ln->qid.len == 0)
 	return (0);
-    return (pfs_qtable_find(p->qt, (uint32_t) ln->src, ln->qid.ptr, ln->qid.len));
+    return (pfs_qtable_find(p->qt, ln->sid, ln->qid.ptr, ln->qid.len));
 }
 
-/* forget_msg - the message will not enter (or has left) the queue */
-
+/*
+ * forget_msg - the message will not enter (or has left) the queue. One
+ * whose receipt waits stays until it is counted.
+ */
 static void forget_msg(PFS_PARSER *p, const struct line *ln)
 {
     struct pfs_qentry *e = find_msg(p, ln);
 
-    if (e)
+    if (e == 0)
+	return;
+    if (e->flags & PFS_QF_PENDING)
+	e->flags |= PFS_QF_GONE;
+    else
 	pfs_qtable_remove(p->qt, e);
 }
 
 /* new_msg - remember a message announced by smtpd or pickup */
 
-static void new_msg(PFS_PARSER *p, const struct line *ln, enum pfs_origin origin,
-		            struct pfs_str account)
+static struct pfs_qentry *new_msg(PFS_PARSER *p, const struct line *ln,
+			             enum pfs_origin origin, struct pfs_str account)
 {
     struct pfs_qentry *e;
+    struct pfs_qentry expected;
     int     evicted;
 
     if (ln->qid.len == 0)
-	return;
-    e = pfs_qtable_add(p->qt, (uint32_t) ln->src, ln->qid.ptr, ln->qid.len, &evicted);
+	return (0);
+    expected.flags = 0;
+    if ((e = find_msg(p, ln)) != 0) {
+	/* The ID comes back while the last message of that ID waits: count it. */
+	if (e->flags & PFS_QF_PENDING)
+	    settle(p, e, 1);
+	/* A hop line named this copy already: keep what it carried. */
+	else if (e->flags & PFS_QF_EXPECTED)
+	    expected = *e;
+    }
+    e = pfs_qtable_add(p->qt, ln->sid, ln->qid.ptr, ln->qid.len, &evicted);
     if (evicted)
 	pfs_scalar_inc(p->stats, PFS_OVERFLOW_QUEUE);
+    e->source = (uint32_t) ln->src;
     e->origin = (uint8_t) origin;
     if (account.len > PFS_ACCOUNT_MAX)
 	account.len = PFS_ACCOUNT_MAX;
     memcpy(e->account, account.ptr, account.len);
     e->account[account.len] = 0;
+    if (expected.flags & PFS_QF_EXPECTED) {
+	e->flags |= PFS_QF_COPY;
+	if (expected.origin)
+	    e->origin = expected.origin;
+	if (expected.account[0]) {
+	    memcpy(e->account, expected.account, sizeof(e->account));
+	    e->flags = (uint8_t) ((e->flags & ~PFS_QF_CLIENT)
+				  | (expected.flags & PFS_QF_CLIENT));
+	}
+	e->hop_ms = expected.hop_ms;
+    }
+    return (e);
+}
+
+/*
+ * link_copy - c is the re-injected copy of o (NULL when the original is
+ * not known any more): c is not a receipt, and takes o's account, origin
+ * and time so far, plus hop_ms for the hop itself; o's hop lines that
+ * name a copy are hops from now on.
+ */
+static void link_copy(PFS_PARSER *p, struct pfs_qentry *c, struct pfs_qentry *o,
+		              uint64_t hop_ms)
+{
+    if (!(c->flags & PFS_QF_COPY))
+	pfs_scalar_inc(p->stats, PFS_HOP_REINJECTED);
+    if (c->flags & PFS_QF_PENDING)
+	pfs_qtable_unpend(p->qt, c);
+    c->flags = (uint8_t) ((c->flags & ~PFS_QF_PENDING) | PFS_QF_COPY);
+    if (o != 0) {
+	/* Its other recipients' hop lines name the same copy. */
+	o->flags |= PFS_QF_FILTERED;
+	memcpy(c->account, o->account, sizeof(c->account));
+	c->flags = (uint8_t) ((c->flags & ~PFS_QF_CLIENT) | (o->flags & PFS_QF_CLIENT));
+	c->origin = o->origin;
+	hop_ms += o->hop_ms;
+    }
+    if (hop_ms > c->hop_ms)
+	c->hop_ms = hop_ms;
+}
+
+/* client_addr - the address in "name[addr]" or "name[addr]:port", or empty */
+
+static struct pfs_str client_addr(struct pfs_str client)
+{
+    const char *lb = memchr(client.ptr, '[', client.len);
+    const char *rb;
+    struct pfs_str addr = {client.ptr, 0};
+
+    if (lb != 0 && (rb = memchr(lb, ']', client.ptr + client.len - lb)) != 0) {
+	addr.ptr = lb + 1;
+	addr.len = (size_t) (rb - (lb + 1));
+    }
+    return (addr);
 }
 
 /* reject_reason - classify reject text into a reason scalar */
@@ -518,11 +742,45 @@ static int do_action(PFS_PARSER *p, struct line *ln, int postscreen)
     return (1);
 }
 
+/* match_end - the subject after the last match of id */
+
+static struct pfs_str match_end(PFS_PARSER *p, enum pat_id id, const struct line *ln)
+{
+    PCRE2_SIZE end = pcre2_get_ovector_pointer(p->md[id])[1];
+    struct pfs_str rest;
+
+    rest.ptr = ln->subj + end;
+    rest.len = ln->slen - end;
+    return (rest);
+}
+
+/*
+ * client_links - what the client= line of a new message says about it: a
+ * loopback client (its receipt may have to wait), and with XFORWARD the
+ * queue ID of the original it is a copy of.
+ */
+static void client_links(PFS_PARSER *p, const struct line *ln, struct pfs_qentry *e,
+			         struct pfs_str client)
+{
+    struct pfs_str rest = match_end(p, PAT_SMTPD_CLIENT, ln);
+    struct pfs_str oid;
+    struct pfs_qentry *o;
+
+    if (pfs_link_loopback(client))
+	e->flags |= PFS_QF_LOOPBACK;
+    if (rest.len > 0 && pfs_link_orig_queue_id(rest.ptr, rest.len, &oid)
+	&& is_qid(oid.ptr, oid.len)
+	&& (o = pfs_qtable_find(p->qt, ln->sid, oid.ptr, oid.len)) != 0
+	&& o != e)
+	link_copy(p, e, o, 0);
+}
+
 /* do_smtpd - smtpd (and qmqpd) lines */
 
 static int do_smtpd(PFS_PARSER *p, struct line *ln)
 {
     struct pfs_str client, user, stage;
+    struct pfs_qentry *e;
 
     /* "NOQUEUE: client=" with a before-queue filter: nothing to follow. */
     if (match(p, PAT_SMTPD_CLIENT, ln->subj, ln->slen)) {
@@ -533,9 +791,16 @@ static int do_smtpd(PFS_PARSER *p, struct line *ln)
 	    forget_msg(p, ln);
 	    return (1);
 	}
-	if (user.len > 0)
+	if (user.len > 0) {
 	    pfs_scalar_inc(p->stats, PFS_SASL_AUTH);
-	new_msg(p, ln, PFS_ORIGIN_SMTP, user);
+	    e = new_msg(p, ln, PFS_ORIGIN_SMTP, user);
+	} else if ((e = new_msg(p, ln, PFS_ORIGIN_SMTP, client_addr(client))) != 0
+		   && e->account[0]) {
+	    /* No login: the client's address, an account only if configured. */
+	    e->flags |= PFS_QF_CLIENT;
+	}
+	if (e != 0)
+	    client_links(p, ln, e, client);
 	return (1);
     }
     if (match(p, PAT_SMTPD_CONNECT, ln->subj, ln->slen)) {
@@ -659,11 +924,15 @@ static int do_cleanup(PFS_PARSER *p, struct line *ln)
 
 static int do_pickup(PFS_PARSER *p, struct line *ln)
 {
-    struct pfs_str sender;
+    struct pfs_str uid;
 
     if (ln->qid.len > 0 && match(p, PAT_PICKUP, ln->subj, ln->slen)) {
-	cap(p, PAT_PICKUP, ln->subj, 1, &sender);
-	new_msg(p, ln, PFS_ORIGIN_LOCAL, sender);
+	/* The account is the submitting user: "uid=33", as pickup logs it. */
+	const char *sp = memchr(ln->subj, ' ', ln->slen);
+
+	uid.ptr = ln->subj;
+	uid.len = sp ? (size_t) (sp - ln->subj) : ln->slen;
+	new_msg(p, ln, PFS_ORIGIN_LOCAL, uid);
 	return (1);
     }
     return (0);
@@ -675,28 +944,36 @@ static int delivery_status(PFS_PARSER *, struct line *);
 
 static int do_qmgr(PFS_PARSER *p, struct line *ln)
 {
-    struct pfs_str size, nrcpt;
+    struct pfs_str sender, size, nrcpt;
     struct pfs_qentry *e;
     struct pfs_event ev;
+    uint64_t nbytes = 0, n = 0;
+    int     bad;
 
     if (ln->qid.len == 0)
 	return (0);
     if (match(p, PAT_QMGR_FROM, ln->subj, ln->slen)) {
-	if ((e = find_msg(p, ln)) != 0 && !(e->flags & PFS_QF_COUNTED)) {
-	    cap(p, PAT_QMGR_FROM, ln->subj, 1, &size);
-	    cap(p, PAT_QMGR_FROM, ln->subj, 2, &nrcpt);
-	    e->flags |= PFS_QF_COUNTED;
-	    pfs_scalar_inc(p->stats, PFS_RECV);
-	    pfs_scalar_inc(p->stats, e->origin == PFS_ORIGIN_LOCAL ?
-			   PFS_RECV_LOCAL : PFS_RECV_SMTP);
-	    pfs_scalar_add(p->stats, PFS_BYTES_RECV, to_u64(size));
-	    pfs_table_add(p->stats, PFS_TBL_SOURCE, ln->src, PFS_SC_RECV, 1);
-	    memset(&ev, 0, sizeof(ev));
-	    ev.type = PFS_EV_RECEIVED;
-	    ev.msg = e;
-	    ev.size = to_u64(size);
-	    ev.nrcpt = (unsigned) to_u64(nrcpt);
-	    emit(p, &ev, ln);
+	cap(p, PAT_QMGR_FROM, ln->subj, 1, &sender);
+	cap(p, PAT_QMGR_FROM, ln->subj, 2, &size);
+	cap(p, PAT_QMGR_FROM, ln->subj, 3, &nrcpt);
+	bad = num_field(size, PFS_SIZE_MAX, &nbytes) < 0;
+	bad |= num_field(nrcpt, PFS_NRCPT_MAX, &n) < 0;
+	if (bad)
+	    pfs_scalar_inc(p->stats, PFS_LINES_BAD_NUMBER);
+	if ((e = find_msg(p, ln)) != 0
+	    && !(e->flags & (PFS_QF_COUNTED | PFS_QF_COPY | PFS_QF_PENDING))) {
+	    if (e->origin == PFS_ORIGIN_SMTP && (e->flags & PFS_QF_LOOPBACK)) {
+		/* Maybe a filter's copy: wait for the hop line to say. */
+		e->flags |= PFS_QF_PENDING;
+		e->size = nbytes;
+		e->nrcpt = (uint32_t) n;
+		e->line = pfs_scalar_get(p->stats, PFS_LINES);
+		e->when = ln->hdr.time;
+		pfs_qtable_pend(p->qt, e);
+	    } else {
+		e->flags |= PFS_QF_COUNTED;
+		receipt(p, e, &ln->hdr, sender, nbytes, (unsigned) n);
+	    }
 	}
 	return (1);
     }
@@ -731,6 +1008,70 @@ static int do_delivery(PFS_PARSER *p, struct line *ln)
     return (match(p, PAT_DELIVERY_BENIGN, ln->subj, ln->slen));
 }
 
+enum hop_kind {
+    HOP_NONE,				/* a delivery */
+    HOP_LINKED,				/* to a filter that handed the mail back */
+    HOP_KEPT,				/* to a known filter, no copy came back */
+};
+
+/*
+ * hop - is this status=sent line a mail's trip into a content filter? The
+ * reply names the copy ("queued as NEWID"), a message of this source that
+ * smtpd took from a loopback client, or that XFORWARD linked already; or
+ * XFORWARD said the original had a copy come back. Links the copy; the
+ * hop's delay (delay_ms) becomes the copy's filter stage.
+ */
+static enum hop_kind hop(PFS_PARSER *p, const struct line *ln, struct pfs_str relay,
+			         uint64_t delay_ms)
+{
+    struct pfs_str rest = match_end(p, PAT_DELIVERY, ln);
+    struct pfs_str id;
+    struct pfs_qentry *o = find_msg(p, ln);
+    struct pfs_qentry *c;
+    uint32_t src = (uint32_t) ln->src;
+    uint64_t sid = ln->sid;
+    int     has_id;
+
+    has_id = pfs_link_queued_as(rest.ptr, rest.len, &id) && is_qid(id.ptr, id.len);
+    if (has_id && (c = pfs_qtable_find(p->qt, sid, id.ptr, id.len)) != 0 && c != o
+	&& ((c->flags & PFS_QF_COPY)
+	    || ((c->flags & PFS_QF_LOOPBACK) && c->origin == PFS_ORIGIN_SMTP
+		&& pfs_link_loopback(relay)))) {
+	/* Its wait ended before this line: it was counted as received. */
+	if ((c->flags & (PFS_QF_COPY | PFS_QF_COUNTED)) == PFS_QF_COUNTED)
+	    pfs_scalar_inc(p->stats, PFS_OVERFLOW_LINK);
+	link_copy(p, c, o, delay_ms);
+	if (c->flags & PFS_QF_GONE)
+	    pfs_qtable_remove(p->qt, c);
+	pfs_link_learn(p->link, sid, src, relay.ptr, relay.len);
+	return (HOP_LINKED);
+    }
+    /* A copy of this original was linked and is gone already (delivered first). */
+    if (has_id && o != 0 && (o->flags & PFS_QF_FILTERED)) {
+	pfs_link_learn(p->link, sid, src, relay.ptr, relay.len);
+	return (HOP_LINKED);
+    }
+    if (pfs_link_known(p->link, sid, relay.ptr, relay.len)) {
+	if (!has_id)
+	    return (HOP_KEPT);
+	/* A known filter's copy that smtpd logs later (or logged long ago). */
+	if ((c = pfs_qtable_find(p->qt, sid, id.ptr, id.len)) == 0) {
+	    int     evicted;
+
+	    c = pfs_qtable_add(p->qt, sid, id.ptr, id.len, &evicted);
+	    if (evicted)
+		pfs_scalar_inc(p->stats, PFS_OVERFLOW_QUEUE);
+	    c->source = src;
+	    c->flags = PFS_QF_EXPECTED;
+	} else if ((c->flags & (PFS_QF_COPY | PFS_QF_COUNTED)) == PFS_QF_COUNTED) {
+	    pfs_scalar_inc(p->stats, PFS_OVERFLOW_LINK);
+	}
+	link_copy(p, c, o, delay_ms);
+	return (HOP_LINKED);
+    }
+    return (HOP_NONE);
+}
+
 /* delivery_status - "QID: to=<...>, relay=..., status=..." lines; 0 if not one */
 
 static int delivery_status(PFS_PARSER *p, struct line *ln)
@@ -738,26 +1079,43 @@ static int delivery_status(PFS_PARSER *p, struct line *ln)
     struct pfs_str relay, delay, dclass, dsub, status, transport, d[4];
     struct pfs_event ev;
     enum pfs_status st;
+    enum hop_kind hk;
     char    code[PFS_KEY_MAX];
+    uint64_t ms[5] = {0, 0, 0, 0, 0};
     size_t  trow;
     int     dsn_class;
+    int     bad;
     int     i;
 
     if (ln->qid.len == 0 || !match(p, PAT_DELIVERY, ln->subj, ln->slen))
 	return (0);
 
+    /* Delays matter to event consumers; a bad one is counted all the same. */
+    cap(p, PAT_DELIVERY, ln->subj, 2, &delay);
+    bad = ms_field(delay, ms) < 0;
+    for (i = 0; i < 4; i++) {
+	cap(p, PAT_DELIVERY, ln->subj, 3 + i, d + i);
+	bad |= ms_field(d[i], ms + 1 + i) < 0;
+    }
+    if (bad)
+	pfs_scalar_inc(p->stats, PFS_LINES_BAD_NUMBER);
     cap(p, PAT_DELIVERY, ln->subj, 1, &relay);
+    cap(p, PAT_DELIVERY, ln->subj, 9, &status);
+    /* A hop into a content filter is neither a delivery nor ignored. */
+    if (STR_EQ(status, "sent") && (hk = hop(p, ln, relay, ms[0])) != HOP_NONE) {
+	pfs_scalar_inc(p->stats, hk == HOP_LINKED ? PFS_HOP_LINKED : PFS_HOP_KEPT);
+	return (1);
+    }
     if (ignored_peer(p, p->ignore_relays, p->n_ignore_relays, relay)) {
 	pfs_scalar_inc(p->stats, PFS_IGNORED_RELAY);
 	return (1);
     }
     cap(p, PAT_DELIVERY, ln->subj, 7, &dclass);
     cap(p, PAT_DELIVERY, ln->subj, 8, &dsub);
-    cap(p, PAT_DELIVERY, ln->subj, 9, &status);
     transport = ln->hdr.service.len ? ln->hdr.service : ln->hdr.program;
     dsn_class = dclass.ptr[0] - '0';
 
-    if (STR_EQ(status, "deliverable") || STR_EQ(status, "undeliverable")) {
+    if (status.ptr[0] == 'd' ? STR_EQ(status, "deliverable") : status.ptr[0] == 'u') {
 	/* Address verification probe: not a delivery. */
 	pfs_scalar_inc(p->stats, PFS_PROBE);
 	st = PFS_ST_PROBE;
@@ -768,6 +1126,11 @@ static int delivery_status(PFS_PARSER *p, struct line *ln)
 	    pfs_scalar_inc(p->stats, PFS_SENT);
 	    pfs_table_add(p->stats, PFS_TBL_TRANSPORT, trow, PFS_TC_SENT, 1);
 	    pfs_table_add(p->stats, PFS_TBL_SOURCE, ln->src, PFS_SC_SENT, 1);
+	    /* Maybe a filter that returns no queue ID: say so. */
+	    if (pfs_link_loopback(relay)) {
+		pfs_scalar_inc(p->stats, PFS_LOOPBACK_UNLINKED);
+		pfs_link_note_unlinked(p->link, relay.ptr, relay.len);
+	    }
 	} else if (STR_EQ(status, "bounced")) {
 	    st = PFS_ST_BOUNCED;
 	    pfs_scalar_inc(p->stats, PFS_BOUNCED);
@@ -795,21 +1158,18 @@ static int delivery_status(PFS_PARSER *p, struct line *ln)
 	    count_dsn(p, (struct pfs_str) {code, dsub.len + 2}, PFS_DC_DELIVERY);
 	}
     }
-    /* Delays and the message matter only to event consumers. */
+    /* The message matters only to event consumers. */
     if (p->event_fn) {
 	memset(&ev, 0, sizeof(ev));
 	ev.type = PFS_EV_DELIVERY;
+	ev.delay_ms = ms[0];
+	memcpy(ev.delays_ms, ms + 1, sizeof(ev.delays_ms));
 	ev.transport = transport;
 	ev.relay = relay;
 	ev.status = st;
 	ev.dsn_class = dsn_class;
-	cap(p, PAT_DELIVERY, ln->subj, 2, &delay);
-	ev.delay_ms = to_ms(delay);
-	for (i = 0; i < 4; i++) {
-	    cap(p, PAT_DELIVERY, ln->subj, 3 + i, d + i);
-	    ev.delays_ms[i] = to_ms(d[i]);
-	}
 	ev.msg = find_msg(p, ln);
+	ev.filter_ms = ev.msg ? ev.msg->hop_ms : 0;
 	emit(p, &ev, ln);
     }
     return (1);
@@ -832,22 +1192,64 @@ static int do_bounce(PFS_PARSER *p, struct line *ln)
     return (1);
 }
 
-/* verdict - count a content filter's verdict */
-
-static void verdict(PFS_PARSER *p, const struct line *ln, enum pfs_verdict v)
+/*
+ * verdict - count a content filter's verdict; again: the mail had a
+ * verdict of another scanner already (pfs_scans), its virus counted.
+ */
+static void verdict(PFS_PARSER *p, const struct line *ln, enum pfs_verdict v, int again)
 {
     struct pfs_event ev;
 
     if (v == PFS_VD_SPAM)
 	pfs_scalar_inc(p->stats, PFS_SPAM);
-    else if (v == PFS_VD_VIRUS)
+    else if (v == PFS_VD_VIRUS && !again)
 	pfs_scalar_inc(p->stats, PFS_VIRUS);
     else if (v == PFS_VD_CLEAN)
 	pfs_scalar_inc(p->stats, PFS_CLEAN);
     memset(&ev, 0, sizeof(ev));
     ev.type = PFS_EV_VERDICT;
     ev.verdict = v;
+    ev.again = again;
     emit(p, &ev, ln);
+}
+
+/*
+ * clamav - a verdict of clamd or clamav-milter: once per mail, and once
+ * with the front-end that asked (pfs_scans). Returns 0 for a repeat.
+ */
+static int clamav(PFS_PARSER *p, const struct line *ln, enum pfs_scan_from from,
+		          long pid, struct pfs_str key, int virus)
+{
+    enum pfs_scan_from partner = PFS_SCAN_CLAMD;
+    enum pfs_scan_result res;
+
+    res = pfs_scans_verdict(p->scans, from, &ln->hdr, pid, key, virus, &partner);
+    if (res == PFS_SCAN_REPEAT)
+	return (0);
+    /* ClamAV's own count, unless ClamAV reported this mail already. */
+    if (res == PFS_SCAN_NEW || partner == PFS_SCAN_AMAVIS)
+	pfs_scalar_inc(p->stats, virus ? PFS_CLAMAV_INFECTED : PFS_CLAMAV_CLEAN);
+    verdict(p, ln, virus ? PFS_VD_VIRUS : PFS_VD_NOVIRUS, res == PFS_SCAN_AGAIN);
+    return (1);
+}
+
+/* milter_key - a clamav-milter line's mail: its queue ID, else sender and second */
+
+static struct pfs_str milter_key(PFS_PARSER *p, enum pat_id id, const struct line *ln,
+				         char *buf, size_t len)
+{
+    struct pfs_str qid, sender;
+    int     n;
+
+    cap(p, id, ln->subj, 1, &qid);
+    if (qid.len > 0 && !STR_EQ(qid, "UNKNOWN"))
+	return (qid);
+    cap(p, id, ln->subj, 2, &sender);
+    n = snprintf(buf, len, "%.*s %02d:%02d:%02d", (int) (sender.len > 200 ? 200 : sender.len),
+		 sender.ptr, ln->hdr.time.hour, ln->hdr.time.min, ln->hdr.time.sec);
+    qid.ptr = buf;
+    qid.len = n < 0 ? 0 : (size_t) n >= len ? len - 1 : (size_t) n;
+    return (qid);
 }
 
 /* do_amavis - amavisd-new verdict lines */
@@ -868,6 +1270,8 @@ static int do_amavis(PFS_PARSER *p, struct line *ln)
 	{"UNCHECKED", PFS_AMAVIS_UNCHECKED, PFS_VD_OTHER},
     };
     struct pfs_str how, what;
+    struct pfs_str none = {ln->subj, 0};
+    enum pfs_scan_result res;
     size_t  i;
 
     if (!match(p, PAT_AMAVIS, ln->subj, ln->slen))
@@ -880,7 +1284,10 @@ static int do_amavis(PFS_PARSER *p, struct line *ln)
 	if (what.len == strlen(kinds[i].name)
 	    && memcmp(what.ptr, kinds[i].name, what.len) == 0) {
 	    pfs_scalar_inc(p->stats, kinds[i].id);
-	    verdict(p, ln, kinds[i].v);
+	    /* clamd may have reported this mail: its directory names our pid. */
+	    res = pfs_scans_verdict(p->scans, PFS_SCAN_AMAVIS, &ln->hdr, ln->hdr.pid,
+				    none, kinds[i].v == PFS_VD_VIRUS, 0);
+	    verdict(p, ln, kinds[i].v, res == PFS_SCAN_AGAIN);
 	    break;
 	}
     }
@@ -891,7 +1298,8 @@ static int do_amavis(PFS_PARSER *p, struct line *ln)
 
 static int do_filter(PFS_PARSER *p, struct line *ln, enum prog prog)
 {
-    struct pfs_str what;
+    struct pfs_str what, path;
+    char    key[256];
 
     switch (prog) {
     case PROG_SPAMD:
@@ -899,44 +1307,49 @@ static int do_filter(PFS_PARSER *p, struct line *ln, enum prog prog)
 	    cap(p, PAT_SPAMD, ln->subj, 1, &what);
 	    if (what.ptr[0] == 'c') {
 		pfs_scalar_inc(p->stats, PFS_SPAMD_CLEAN);
-		verdict(p, ln, PFS_VD_CLEAN);
+		verdict(p, ln, PFS_VD_CLEAN, 0);
 	    } else {
 		pfs_scalar_inc(p->stats, PFS_SPAMD_SPAM);
-		verdict(p, ln, PFS_VD_SPAM);
+		verdict(p, ln, PFS_VD_SPAM, 0);
 	    }
 	}
 	return (1);
     case PROG_CLAMD:
 	if (match(p, PAT_CLAMD_FOUND, ln->subj, ln->slen)) {
-	    pfs_scalar_inc(p->stats, PFS_CLAMAV_INFECTED);
-	    verdict(p, ln, PFS_VD_VIRUS);
+	    cap(p, PAT_CLAMD_FOUND, ln->subj, 1, &path);
+	    clamav(p, ln, PFS_SCAN_CLAMD, pfs_scans_amavis_pid(path), path, 1);
+	} else if (match(p, PAT_CLAMD_OK, ln->subj, ln->slen)) {
+	    cap(p, PAT_CLAMD_OK, ln->subj, 1, &path);
+	    clamav(p, ln, PFS_SCAN_CLAMD, pfs_scans_amavis_pid(path), path, 0);
 	}
 	return (1);
     case PROG_CLAMAV_MILTER:
-	if (match(p, PAT_CLAMAV_MILTER, ln->subj, ln->slen)) {
-	    pfs_scalar_inc(p->stats, PFS_CLAMAV_INFECTED);
-	    verdict(p, ln, PFS_VD_VIRUS);
-	}
+	if (match(p, PAT_CLAMAV_MILTER, ln->subj, ln->slen))
+	    clamav(p, ln, PFS_SCAN_MILTER, -1,
+		   milter_key(p, PAT_CLAMAV_MILTER, ln, key, sizeof(key)), 1);
+	else if (match(p, PAT_CLAMAV_MILTER_CLEAN, ln->subj, ln->slen))
+	    clamav(p, ln, PFS_SCAN_MILTER, -1,
+		   milter_key(p, PAT_CLAMAV_MILTER_CLEAN, ln, key, sizeof(key)), 0);
 	return (1);
     case PROG_RSPAMD:
 	if (match(p, PAT_RSPAMD, ln->subj, ln->slen)) {
 	    cap(p, PAT_RSPAMD, ln->subj, 1, &what);
 	    if (STR_EQ(what, "no action")) {
 		pfs_scalar_inc(p->stats, PFS_RSPAMD_NO_ACTION);
-		verdict(p, ln, PFS_VD_CLEAN);
+		verdict(p, ln, PFS_VD_CLEAN, 0);
 	    } else if (STR_EQ(what, "greylist")) {
 		pfs_scalar_inc(p->stats, PFS_RSPAMD_GREYLIST);
 	    } else if (STR_EQ(what, "add header")) {
 		pfs_scalar_inc(p->stats, PFS_RSPAMD_ADD_HEADER);
-		verdict(p, ln, PFS_VD_SPAM);
+		verdict(p, ln, PFS_VD_SPAM, 0);
 	    } else if (STR_EQ(what, "rewrite subject")) {
 		pfs_scalar_inc(p->stats, PFS_RSPAMD_REWRITE_SUBJECT);
-		verdict(p, ln, PFS_VD_SPAM);
+		verdict(p, ln, PFS_VD_SPAM, 0);
 	    } else if (STR_EQ(what, "soft reject")) {
 		pfs_scalar_inc(p->stats, PFS_RSPAMD_SOFT_REJECT);
 	    } else {
 		pfs_scalar_inc(p->stats, PFS_RSPAMD_REJECT);
-		verdict(p, ln, PFS_VD_SPAM);
+		verdict(p, ln, PFS_VD_SPAM, 0);
 	    }
 	}
 	return (1);
@@ -1099,10 +1512,24 @@ static int severity(const struct pfs_str *t, size_t *skip)
     return (-1);
 }
 
-/* source_row - the per-source row of this line, cached */
+/* pfs_parser_source_id - the identity of a source named by its key */
 
+uint64_t pfs_parser_source_id(const char *key, size_t len)
+{
+    uint64_t h = UINT64_C(14695981039346656037);
+
+    while (len-- > 0)
+	h = (h ^ (unsigned char) *key++) * UINT64_C(1099511628211);
+    return (h);
+}
+
+/*
+ * source_row - the per-source row of this line, cached; *sid is the
+ * source's identity, which messages in flight are keyed by: a source
+ * whose row is "(other)" (the table was full) keeps its own.
+ */
 static size_t source_row(PFS_PARSER *p, const struct pfs_syslog *h,
-			         enum prog prog)
+			         enum prog prog, uint64_t *sid)
 {
     char    key[PFS_KEY_MAX];
     struct pfs_str host = h->host;
@@ -1116,8 +1543,10 @@ static size_t source_row(PFS_PARSER *p, const struct pfs_syslog *h,
     /* Same host and instance as the last line: no key to build. */
     if (p->src_valid && host.len == p->src_hlen && inst.len == p->src_ilen
 	&& memcmp(host.ptr, p->src_host, host.len) == 0
-	&& memcmp(inst.ptr, p->src_inst, inst.len) == 0)
+	&& memcmp(inst.ptr, p->src_inst, inst.len) == 0) {
+	*sid = p->src_sid;
 	return (p->src_row);
+    }
     if (host.len < sizeof(p->src_host) && inst.len < sizeof(p->src_inst)) {
 	memcpy(p->src_host, host.ptr, host.len);
 	memcpy(p->src_inst, inst.ptr, inst.len);
@@ -1136,6 +1565,7 @@ static size_t source_row(PFS_PARSER *p, const struct pfs_syslog *h,
     key[host.len] = '/';
     memcpy(key + host.len + 1, inst.ptr, inst.len);
     len = host.len + 1 + inst.len;
+    *sid = p->src_sid = pfs_parser_source_id(key, len);
     p->src_row = pfs_table_row(p->stats, PFS_TBL_SOURCE, key, len);
     /* A source that found the table full counts in overflow:source per line. */
     if (strcmp(pfs_table_key(p->stats, PFS_TBL_SOURCE, p->src_row), PFS_OTHER_KEY) == 0)
@@ -1143,9 +1573,9 @@ static size_t source_row(PFS_PARSER *p, const struct pfs_syslog *h,
     return (p->src_row);
 }
 
-/* pfs_parser_line - classify one line */
+/* parse_line - classify one line, NUL runs already dealt with */
 
-void    pfs_parser_line(PFS_PARSER *p, const char *line, size_t len, int flags)
+static void parse_line(PFS_PARSER *p, const char *line, size_t len)
 {
     struct line ln;
     struct pfs_str t;
@@ -1155,20 +1585,17 @@ void    pfs_parser_line(PFS_PARSER *p, const char *line, size_t len, int flags)
     int     ok;
 
     pfs_scalar_inc(p->stats, PFS_LINES);
-    if (flags & PFS_LINE_OVERLONG)
-	pfs_scalar_inc(p->stats, PFS_LINES_OVERLONG);
-    if ((flags & PFS_LINE_NUL_CHECKED) ? (flags & PFS_LINE_NUL) != 0
-	: memchr(line, 0, len) != 0)
-	pfs_scalar_inc(p->stats, PFS_LINES_NUL);
     if (pfs_syslog_split(line, len, &ln.hdr) < 0) {
 	pfs_scalar_inc(p->stats, PFS_LINES_UNMATCHED);
 	return;
     }
+    if (pfs_qtable_npending(p->qt) > 0)
+	expire(p, &ln.hdr.time);
     if ((prog = classify(&ln.hdr, &ln.smtp_client)) == PROG_FOREIGN) {
 	pfs_scalar_inc(p->stats, PFS_LINES_FOREIGN);
 	return;
     }
-    ln.src = source_row(p, &ln.hdr, prog);
+    ln.src = source_row(p, &ln.hdr, prog, &ln.sid);
     pfs_table_add(p->stats, PFS_TBL_SOURCE, ln.src, PFS_SC_LINES, 1);
     ln.qid.ptr = 0;
     ln.qid.len = 0;
@@ -1246,6 +1673,57 @@ void    pfs_parser_line(PFS_PARSER *p, const char *line, size_t len, int flags)
     }
     if (!ok)
 	pfs_scalar_inc(p->stats, PFS_LINES_UNMATCHED);
+}
+
+/*
+ * nul_line - a line that holds NUL bytes. A crash can leave a cut line
+ * and a run of NULs (space the file system had allocated) with the next
+ * line glued on: where the bytes after a run of NULs start a syslog
+ * header, the line is cut, and each piece is a line of its own (a piece
+ * of NULs only is dropped). NULs inside a line's text stay: the line is
+ * classified with them.
+ */
+static void nul_line(PFS_PARSER *p, const char *line, size_t len)
+{
+    const char *end = line + len;
+    const char *start = line;
+    const char *q = line;
+    const char *nul;
+    const char *after;
+    struct pfs_syslog hdr;
+
+    while (q < end && (nul = memchr(q, 0, (size_t) (end - q))) != 0) {
+	for (after = nul; after < end && *after == 0; after++)
+	     /* void */ ;
+	if (after < end && pfs_syslog_split(after, (size_t) (end - after), &hdr) == 0) {
+	    if (nul > start)
+		parse_line(p, start, (size_t) (nul - start));
+	    start = after;
+	}
+	q = after;
+    }
+    parse_line(p, start, (size_t) (end - start));
+}
+
+/* pfs_parser_line - classify one line */
+
+void    pfs_parser_line(PFS_PARSER *p, const char *line, size_t len, int flags)
+{
+    /* The common line: nothing to note, straight on (a tail call). */
+    if ((flags & (PFS_LINE_OVERLONG | PFS_LINE_NUL_CHECKED | PFS_LINE_NUL))
+	== PFS_LINE_NUL_CHECKED) {
+	parse_line(p, line, len);
+	return;
+    }
+    if (flags & PFS_LINE_OVERLONG)
+	pfs_scalar_inc(p->stats, PFS_LINES_OVERLONG);
+    if ((flags & PFS_LINE_NUL_CHECKED) ? (flags & PFS_LINE_NUL) != 0
+	: memchr(line, 0, len) != 0) {
+	pfs_scalar_inc(p->stats, PFS_LINES_NUL);
+	nul_line(p, line, len);
+	return;
+    }
+    parse_line(p, line, len);
 }
 
 /* copy_list - private copy of a string list */
@@ -1366,6 +1844,9 @@ PFS_PARSER *pfs_parser_create(PFS_STATS *stats, const struct pfs_parser_opts *op
 	opts = &none;
     p->stats = stats;
     p->qt = pfs_qtable_create(opts->queue_cap ? opts->queue_cap : PFS_DEF_QUEUE_CAP);
+    pfs_qtable_set_evict(p->qt, on_evict, p);
+    p->link = pfs_link_create();
+    p->scans = pfs_scans_create();
     p->ignore_clients = copy_list(opts->ignore_clients, opts->n_ignore_clients);
     p->n_ignore_clients = opts->n_ignore_clients;
     p->ignore_relays = copy_list(opts->ignore_relays, opts->n_ignore_relays);
@@ -1409,6 +1890,93 @@ PFS_QTABLE *pfs_parser_qtable(PFS_PARSER *p)
     return (p->qt);
 }
 
+/* pfs_parser_flush - count every receipt that waits */
+
+void    pfs_parser_flush(PFS_PARSER *p)
+{
+    struct pfs_qentry *e;
+
+    while ((e = pfs_qtable_pending(p->qt)) != 0)
+	settle(p, e, 1);
+}
+
+/* pfs_parser_pending - receipts that wait */
+
+size_t  pfs_parser_pending(const PFS_PARSER *p)
+{
+    return (pfs_qtable_npending(p->qt));
+}
+
+struct restore {
+    struct pfs_qentry **v;
+    size_t  n, alloc;
+};
+
+/* collect_pending - PFS_QTABLE_VISIT: entries flagged as waiting */
+
+static void collect_pending(const struct pfs_qentry *e, void *ctx)
+{
+    struct restore *r = ctx;
+
+    if (!(e->flags & PFS_QF_PENDING))
+	return;
+    if (r->n == r->alloc) {
+	r->alloc = r->alloc ? 2 * r->alloc : 64;
+	r->v = pfs_reallocarray(r->v, r->alloc, sizeof(*r->v));
+    }
+    /* The visitor is read-only; the table is ours to change. */
+    r->v[r->n++] = (struct pfs_qentry *) e;
+}
+
+/* by_line - order of waiting entries: when qmgr took them */
+
+static int by_line(const void *a, const void *b)
+{
+    const struct pfs_qentry *x = *(struct pfs_qentry *const *) a;
+    const struct pfs_qentry *y = *(struct pfs_qentry *const *) b;
+
+    return (x->line < y->line ? -1 : x->line > y->line);
+}
+
+/* pfs_parser_restore - put restored waiting entries back in line */
+
+void    pfs_parser_restore(PFS_PARSER *p)
+{
+    struct restore r;
+    size_t  i;
+
+    memset(&r, 0, sizeof(r));
+    pfs_qtable_visit(p->qt, collect_pending, &r);
+    if (r.n > 1)
+	qsort(r.v, r.n, sizeof(*r.v), by_line);
+    for (i = 0; i < r.n; i++)
+	pfs_qtable_pend(p->qt, r.v[i]);
+    free(r.v);
+}
+
+/* pfs_parser_filter - the i-th filter relay learned, oldest first */
+
+const char *pfs_parser_filter(const PFS_PARSER *p, size_t i, uint64_t *sid,
+			             uint32_t *source)
+{
+    return (pfs_link_get(p->link, i, sid, source));
+}
+
+/* pfs_parser_add_filter - restore a filter relay */
+
+void    pfs_parser_add_filter(PFS_PARSER *p, uint64_t sid, uint32_t source,
+			              const char *relay)
+{
+    pfs_link_learn(p->link, sid, source, relay, strlen(relay));
+}
+
+/* pfs_parser_unlinked_relay - first loopback relay not linked, or NULL */
+
+const char *pfs_parser_unlinked_relay(const PFS_PARSER *p)
+{
+    return (pfs_link_unlinked(p->link));
+}
+
 /* pfs_parser_free - release */
 
 void    pfs_parser_free(PFS_PARSER *p)
@@ -1422,6 +1990,8 @@ void    pfs_parser_free(PFS_PARSER *p)
 	pcre2_code_free(p->re[i]);
     }
     pfs_qtable_free(p->qt);
+    pfs_link_free(p->link);
+    pfs_scans_free(p->scans);
     free_list(p->ignore_clients, p->n_ignore_clients);
     free_list(p->ignore_relays, p->n_ignore_relays);
     free(p);

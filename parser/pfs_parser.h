@@ -52,6 +52,7 @@ enum pfs_status {
 
 enum pfs_verdict {
     PFS_VD_CLEAN, PFS_VD_SPAM, PFS_VD_VIRUS, PFS_VD_OTHER,
+    PFS_VD_NOVIRUS,			/* ClamAV: no virus (nothing about spam) */
 };
 
 struct pfs_event {
@@ -65,9 +66,12 @@ struct pfs_event {
     int     dsn_class;			/* 2, 4, 5; 0 if none */
     uint64_t delay_ms;			/* DELIVERY: delay= */
     uint64_t delays_ms[4];		/* DELIVERY: delays=a/b/c/d */
+    struct pfs_str sender;		/* RECEIVED: the envelope sender */
     uint64_t size;			/* RECEIVED */
     unsigned nrcpt;			/* RECEIVED */
     enum pfs_verdict verdict;		/* VERDICT */
+    uint64_t filter_ms;			/* DELIVERY: time in filter hops before */
+    int     again;			/* VERDICT: the mail had one (pfs_scans) */
 };
 
 typedef void (*PFS_EVENT_FN) (const struct pfs_event *, void *ctx);
@@ -82,5 +86,31 @@ extern void pfs_parser_line(PFS_PARSER *, const char *line, size_t len, int flag
 
 /* Messages in flight, for the state file. */
 extern PFS_QTABLE *pfs_parser_qtable(PFS_PARSER *);
+
+/*
+ * Following mail through a content filter. pfs_parser_flush() counts every
+ * receipt that still waits for a possible link (end of input, or a log
+ * that has been quiet); pfs_parser_pending() says how many wait.
+ * pfs_parser_restore() puts the waiting messages of a restored table back
+ * in line. Filter relays learned, for the state file: pfs_parser_filter()
+ * lists them with their source's identity and row (NULL past the end),
+ * pfs_parser_add_filter() restores one. pfs_parser_unlinked_relay() names
+ * the first loopback relay whose delivery could not be linked (NULL if
+ * none).
+ */
+extern void pfs_parser_flush(PFS_PARSER *);
+extern size_t pfs_parser_pending(const PFS_PARSER *);
+extern void pfs_parser_restore(PFS_PARSER *);
+extern const char *pfs_parser_filter(const PFS_PARSER *, size_t i, uint64_t *sid,
+				             uint32_t *source);
+extern void pfs_parser_add_filter(PFS_PARSER *, uint64_t sid, uint32_t source,
+				          const char *relay);
+extern const char *pfs_parser_unlinked_relay(const PFS_PARSER *);
+
+/*
+ * The identity of a source ("host/syslog_name", the per-source table's
+ * key) that messages in flight are keyed by, whatever row the source got.
+ */
+extern uint64_t pfs_parser_source_id(const char *key, size_t len);
 
 #endif

@@ -98,6 +98,7 @@
     X(SPAMD_CLEAN, "spamd:clean") \
     X(SPAMD_SPAM, "spamd:spam") \
     X(CLAMAV_INFECTED, "clamav:infected") \
+    X(CLAMAV_CLEAN, "clamav:clean") \
     X(RSPAMD_NO_ACTION, "rspamd:no-action") \
     X(RSPAMD_GREYLIST, "rspamd:greylist") \
     X(RSPAMD_ADD_HEADER, "rspamd:add-header") \
@@ -110,7 +111,13 @@
     X(OVERFLOW_DSN, "overflow:dsn") \
     X(OVERFLOW_PROGRAM, "overflow:program") \
     X(OVERFLOW_SOURCE, "overflow:source") \
-    X(OVERFLOW_QUEUE, "overflow:queue")
+    X(OVERFLOW_QUEUE, "overflow:queue") \
+    X(HOP_LINKED, "hop:linked") \
+    X(HOP_REINJECTED, "hop:reinjected") \
+    X(HOP_KEPT, "hop:kept") \
+    X(LOOPBACK_UNLINKED, "loopback:unlinked") \
+    X(OVERFLOW_LINK, "overflow:link") \
+    X(LINES_BAD_NUMBER, "lines:bad-number")
 
 enum pfs_scalar {
 #define PFS_X_ENUM(id, name) PFS_##id,

@@ -12,7 +12,9 @@
 #    _build/asan and runs the C unit tests;
 # 4. builds the libFuzzer target with clang in _build/fuzz and fuzzes the
 #    line parser for PFS_FUZZ_SECONDS (default 60);
-# 5. runs make distcheck.
+# 5. runs make distcheck;
+# 6. builds the Debian package, installs it, runs it behind Debian's own
+#    snmpd and purges it (tests/package/deb.test).
 #
 # Every TAP result of every suite counts as one test, the soak test and
 # each of stages 4-5 as one more; the last line is
@@ -25,6 +27,7 @@ jobs=${PFS_JOBS:-2}
 fuzz_seconds=${PFS_FUZZ_SECONDS:-60}
 stage_pass=0
 stage_fail=0
+stage_skip=0
 check_rc=0
 asan_rc=0
 
@@ -73,7 +76,7 @@ make_failed() {
 }
 
 finish() {
-    local p=$stage_pass f=$stage_fail s=0 dir r a b c
+    local p=$stage_pass f=$stage_fail s=$stage_skip dir r a b c
     for dir in "$top/_build/default" "$top/_build/asan"; do
         [ -d "$dir" ] || continue
         read -r a b c <<<"$(count_trs "$dir")"
@@ -172,5 +175,26 @@ if stage "make distcheck" sh -c "make -C _build/default -j$jobs distcheck >'$log
 else
     stage_fail=$((stage_fail + 1))
 fi
+
+# 6. the Debian package on Debian's snmpd; each TAP result counts, and a
+# run that stops early (a bail-out, a crash) counts as one failure more
+package_test() {
+    local rc=0 a b c
+    PFS_JOBS=$jobs top_srcdir=$top bash tests/package/deb.test >"$logdir/deb.out" 2>&1 || rc=$?
+    grep -E '^(ok|not ok|Bail out!|1\.\.)' "$logdir/deb.out" | sed 's/^/  /'
+    read -r a b c <<<"$(awk '/^ok / { p++ } /^not ok / { f++ } /^1\.\.0 # SKIP/ { s++ }
+                             END { print p + 0, f + 0, s + 0 }' "$logdir/deb.out")"
+    stage_pass=$((stage_pass + a))
+    stage_fail=$((stage_fail + b))
+    stage_skip=$((stage_skip + c))
+    if [ "$rc" != 0 ] && [ "$b" = 0 ]; then
+        stage_fail=$((stage_fail + 1))
+        tail -n 30 "$logdir/deb.out"
+    elif [ "$b" != 0 ]; then
+        grep -A 6 '^not ok' "$logdir/deb.out" | grep '^#' | head -n 40
+    fi
+    return $rc
+}
+stage "the Debian package (tests/package/deb.test)" package_test
 
 finish

@@ -49,7 +49,8 @@
 #	Optional input: PFSE2E_USER (unprivileged user for the sinks, the
 #	pipe and local delivery; default nobody), PFSE2E_POSTFIX_SBIN
 #	(where postfix, smtp-source, smtp-sink live; default /usr/sbin),
-#	PFSE2E_KEEP=1 (keep the temp dir on cleanup, for debugging).
+#	PFSE2E_KEEP=1 (keep the temp dir on cleanup, for debugging),
+#	PFSE2E_SINK_OK_ARGS (more smtp-sink options for the accepting sink).
 #
 # DIAGNOSTICS
 #	Functions return non-zero and print "pfse2e: ..." to stderr on failure.
@@ -265,7 +266,8 @@ pfse2e_postfix() {
 # pfse2e_start - start the sinks and the instance; wait until smtpd answers
 pfse2e_start() {
 	local i
-	pfse2e_start_sink "$PFSE2E_SINK_OK_PORT" -h sink-ok.test || return 1
+	# shellcheck disable=SC2086
+	pfse2e_start_sink "$PFSE2E_SINK_OK_PORT" -h sink-ok.test ${PFSE2E_SINK_OK_ARGS:-} || return 1
 	pfse2e_start_sink "$PFSE2E_SINK_4XX_PORT" -h sink-4xx.test -r RCPT \
 		-b "450 4.2.0 mailbox temporarily unavailable" || return 1
 	pfse2e_start_sink "$PFSE2E_SINK_5XX_PORT" -h sink-5xx.test -f RCPT \

@@ -14,6 +14,9 @@
 #                            by SERVICE/smtp (default smtp) with delay=DELAY
 #                            and delays=DELAYS
 #   gl_reject TS             one smtpd reject (Relay access denied)
+#   gl_pickup TS UID SENDER N
+#                            one message submitted with sendmail by UID as
+#                            SENDER (pickup), N recipients relayed outside
 
 gl_qid=0
 
@@ -56,4 +59,22 @@ gl_reject() {
     echo "$1 mx1 postfix/smtpd[2101]: NOQUEUE: reject: RCPT from unknown[198.51.100.23]:" \
         "554 5.7.1 <x@example.org>: Relay access denied; from=<a@spam.example>" \
         "to=<x@example.org> proto=ESMTP helo=<spam.example>"
+}
+
+# gl_pickup TS UID SENDER N - one message submitted on the host with
+# sendmail by UID as SENDER, N recipients relayed outside
+gl_pickup() {
+    gl_qid=$((gl_qid + 1))
+    _q=$(printf '4C%08X' "$gl_qid")
+    echo "$1 mx1 postfix/pickup[2201]: $_q: uid=$2 from=<$3>"
+    echo "$1 mx1 postfix/cleanup[2102]: $_q: message-id=<$_q.99@mx1.example.org>"
+    echo "$1 mx1 postfix/qmgr[1101]: $_q: from=<$3>, size=612, nrcpt=$4 (queue active)"
+    _i=1
+    while [ "$_i" -le "$4" ]; do
+        echo "$1 mx1 postfix/smtp[2103]: $_q: to=<user$_i@example.net>," \
+            "relay=mx.example.net[198.51.100.7]:25, delay=0.52," \
+            "delays=0.01/0.01/0.2/0.3, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 4XYZ$_i)"
+        _i=$((_i + 1))
+    done
+    echo "$1 mx1 postfix/qmgr[1101]: $_q: removed"
 }

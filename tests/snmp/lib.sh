@@ -14,10 +14,16 @@
 #   fx_start_snmpd [UDPPORT] private snmpd (and udp:127.0.0.1:PORT);
 #                            FX_SNMPD_EXTRA: more lines for its snmpd.conf
 #   fx_stop_snmpd [KILL]     stop it (SIGTERM, or SIGKILL)
+#   fx_start_trapd           private snmptrapd on unix:$fx_dir/trapd.sock,
+#                            logging to $fx_dir/traps.log; for snmpd use
+#                            FX_SNMPD_EXTRA="trap2sink unix:$fx_dir/trapd.sock public"
+#   fx_traps SUFFIX          notifications $fx_root.0.SUFFIX received so far
+#   fx_wait_traps SUFFIX N [SECONDS]  poll until N of them arrived
 #   fx_start_agent [ARGS]    the agent in the foreground on $fx_dir/mail.log
 #   fx_stop_agent            SIGTERM; returns its exit status
 #   fx_get OID               value of OID (v2c), "" on error
 #   fx_wait_get OID VALUE [SECONDS]  poll until OID reads VALUE
+#   fx_wait_settled [SECONDS] until no receipt waits for a content-filter link
 #   ok / not_ok / is A B MSG TAP output
 #
 # Variables: fx_dir, fx_sock (SNMP peer), fx_root (our numeric root),
@@ -198,6 +204,47 @@ EOF
     return 1
 }
 
+# fx_start_trapd - private snmptrapd on a unix socket; waits for the socket
+fx_start_trapd() {
+    if [ -z "${SNMPTRAPD:-}" ]; then
+        SNMPTRAPD=$(PATH=$PATH:/usr/sbin:/usr/local/sbin:/sbin command -v snmptrapd || true)
+    fi
+    mkdir -p "$fx_dir/trapd"
+    cat >"$fx_dir/snmptrapd.conf" <<EOF
+snmpTrapdAddr unix:$fx_dir/trapd.sock
+authCommunity log public
+doNotRetainNotificationLogs yes
+[snmp] persistentDir $fx_dir/trapd
+EOF
+    "$SNMPTRAPD" -f -Lf "$fx_dir/traps.log" -C -c "$fx_dir/snmptrapd.conf" \
+        -p "$fx_dir/trapd.pid" -m '' -On </dev/null >/dev/null 2>&1 &
+    fx_pids="$fx_pids $!"
+    _i=0
+    while [ ! -S "$fx_dir/trapd.sock" ] && [ $_i -lt 50 ]; do
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+    [ -S "$fx_dir/trapd.sock" ]
+}
+
+# fx_traps SUFFIX - how many notifications $fx_root.0.SUFFIX arrived
+fx_traps() {
+    grep -c "OID: $fx_root\\.0\\.$1	" "$fx_dir/traps.log" 2>/dev/null
+}
+
+# fx_wait_traps SUFFIX N [SECONDS] - poll every 0.1 s until N arrived
+fx_wait_traps() {
+    _limit=$(( ${3:-10} * 10 ))
+    _i=0
+    while [ $_i -lt $_limit ]; do
+        [ "$(fx_traps "$1")" = "$2" ] && return 0
+        sleep 0.1
+        _i=$((_i + 1))
+    done
+    echo "# $(fx_traps "$1") notification(s) .0.$1 after ${3:-10} s, want $2"
+    return 1
+}
+
 # fx_stop_snmpd [KILL] - stop the private snmpd and wait for it
 fx_stop_snmpd() {
     [ -n "$fx_snmpd_pid" ] || return 0
@@ -258,6 +305,14 @@ fx_wait_get() {
     done
     echo "# $1 is '$(fx_get "$1")' after ${3:-5} s, want '$2'"
     return 1
+}
+
+# fx_wait_settled [SECONDS] - until no receipt waits for a content-filter
+# link (pfsAgentReceiptsWaiting.0 = 0; default 30 s): mail from a loopback
+# client is counted once the log has been quiet for 10 s (doc/counters.md),
+# as --once counts it at the end of its input
+fx_wait_settled() {
+    fx_wait_get "$fx_root.1.8.16.0" 0 "${1:-30}"
 }
 
 # fx_done - plan line, exit status

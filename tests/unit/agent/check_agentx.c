@@ -76,6 +76,14 @@ static time_t fake_last_line(void *ctx)
     return (fake_last);
 }
 
+/* parser_waiting - pfs_agentx_files.waiting */
+
+static size_t parser_waiting(void *ctx)
+{
+    (void) ctx;
+    return (pfs_parser_pending(parser));
+}
+
 /* feed - lines into the parser, then let the agent see new rows */
 
 static void feed(const char *text)
@@ -90,6 +98,7 @@ static void feed(const char *text)
 	pfs_parser_line(parser, cp, (size_t) (nl - cp), 0);
 	cp = *nl ? nl + 1 : nl;
     }
+    pfs_parser_flush(parser);		/* as --once at the end of its input */
 }
 
 /* feed_file - a whole log file */
@@ -110,6 +119,7 @@ static void feed_file(const char *path)
 	    n--;
 	pfs_parser_line(parser, line, (size_t) n, 0);
     }
+    pfs_parser_flush(parser);		/* as --once at the end of its input */
     free(line);
     fclose(fp);
 }
@@ -171,7 +181,7 @@ static int get_absent(const char *oidtext)
 
 /*
  * The expected walk, built here from first principles: GROUP.SUBID.0 for
- * the scalars (64 counters, 1 Counter64, 13 agent objects), and for each
+ * the scalars (65 counters, 1 Counter64, 13 agent objects), and for each
  * table every readable column of every row in index order.
  */
 struct oidv {
@@ -244,13 +254,13 @@ static void expected_walk(struct oidlist *l)
     const char *slash;
 
     /* Scalars. */
-    for (c = 1; c <= 64; c++) {
+    for (c = 1; c <= 69; c++) {
 	tail[0] = 1, tail[1] = 1, tail[2] = c;
 	push(l, tail, 3, &zero, 1);
     }
     tail[0] = 1, tail[1] = 2, tail[2] = 1;
     push(l, tail, 3, &zero, 1);
-    for (c = 1; c <= 13; c++) {
+    for (c = 1; c <= 16; c++) {
 	tail[0] = 1, tail[1] = 8, tail[2] = c;
 	push(l, tail, 3, &zero, 1);
     }
@@ -389,13 +399,13 @@ END_TEST
 
 START_TEST(walk_counts)
 {
-    /* 78 scalars + 28 reject + 10 file, and the e2e log's rows. */
+    /* 86 scalars + 28 reject + 10 file, and the e2e log's rows. */
     struct oidlist got = {0, 0, 0};
 
     walk(&got);
     ck_assert_uint_eq(pfs_agentx_rows(ax, PFS_MT_REJECT), 14);
     ck_assert_uint_eq(pfs_agentx_rows(ax, PFS_MT_FILE), 2);
-    ck_assert_uint_eq(got.n, 78 + 28 + 10
+    ck_assert_uint_eq(got.n, 86 + 28 + 10
 		      + 6 * pfs_agentx_rows(ax, PFS_MT_TRANSPORT)
 		      + 5 * pfs_agentx_rows(ax, PFS_MT_PROGRAM)
 		      + 3 * pfs_agentx_rows(ax, PFS_MT_DSN)
@@ -425,9 +435,16 @@ START_TEST(scalar_values)
     s = get_str(ROOT ".1.8.1.0", 0);
     ck_assert_str_eq(s, PFS_VERSION);
     free(s);
-    ck_assert(get_absent(ROOT ".1.1.65.0"));
+    /* loopback:unlinked: the e2e log's sinks listen on 127.0.0.1. */
+    ck_assert_uint_eq(get_u64(ROOT ".1.1.68.0", ASN_COUNTER), 15);
+    ck_assert_uint_eq(get_u64(ROOT ".1.1.65.0", ASN_COUNTER), 0);	/* hop:linked */
+    ck_assert_uint_eq(get_u64(ROOT ".1.8.14.0", ASN_COUNTER), 0);	/* overflow:link */
+    ck_assert_uint_eq(get_u64(ROOT ".1.1.69.0", ASN_COUNTER), 0);	/* clamav:clean */
+    ck_assert(get_absent(ROOT ".1.1.70.0"));
     ck_assert(get_absent(ROOT ".1.1.1.1"));
-    ck_assert(get_absent(ROOT ".1.8.14.0"));
+    ck_assert_uint_eq(get_u64(ROOT ".1.8.15.0", ASN_COUNTER), 0);	/* bad-number */
+    ck_assert_uint_eq(get_u64(ROOT ".1.8.16.0", ASN_GAUGE), 0);	/* waiting */
+    ck_assert(get_absent(ROOT ".1.8.17.0"));
 }
 END_TEST
 
@@ -502,6 +519,26 @@ START_TEST(agent_objects)
     ck_assert_uint_eq(len, 8);
     ck_assert_uint_eq(d[0] | d[1] | d[2] | d[7], 0);
     free(d);
+}
+END_TEST
+
+START_TEST(receipts_waiting)
+{
+    static const char *const lines[] = {
+	"Nov 22 11:00:00 e2e postfix/smtpd[4000]: 7A1B2C3D4E: client=localhost[127.0.0.1]",
+	"Nov 22 11:00:00 e2e postfix/qmgr[900]: 7A1B2C3D4E: from=<w@example.org>, size=400, nrcpt=1 (queue active)",
+    };
+    uint64_t recv = get_u64(ROOT ".1.1.1.0", ASN_COUNTER);
+    size_t  i;
+
+    /* A loopback client's mail may be a filter's copy: it waits, and says so. */
+    for (i = 0; i < 2; i++)
+	pfs_parser_line(parser, lines[i], strlen(lines[i]), 0);
+    ck_assert_uint_eq(get_u64(ROOT ".1.8.16.0", ASN_GAUGE), 1);
+    ck_assert_uint_eq(get_u64(ROOT ".1.1.1.0", ASN_COUNTER), recv);
+    pfs_parser_flush(parser);
+    ck_assert_uint_eq(get_u64(ROOT ".1.8.16.0", ASN_GAUGE), 0);
+    ck_assert_uint_eq(get_u64(ROOT ".1.1.1.0", ASN_COUNTER), recv + 1);
 }
 END_TEST
 
@@ -595,7 +632,9 @@ static int log_cb(int major, int minor, void *serverarg, void *clientarg)
 
 static void agent_init(void)
 {
-    struct pfs_agentx_files files = {fake_count, fake_status, fake_last_line, 0};
+    struct pfs_agentx_files files = {
+	fake_count, fake_status, fake_last_line, parser_waiting, 0
+    };
     const char *srcdir = getenv("top_srcdir");
     char    path[4096];
     char    err[256];
@@ -638,6 +677,7 @@ int     main(void)
     tcase_add_test(tc, scalar_values);
     tcase_add_test(tc, table_values);
     tcase_add_test(tc, agent_objects);
+    tcase_add_test(tc, receipts_waiting);
     tcase_add_test(tc, discontinuity);
     tcase_add_test(tc, rows_appear_after_sync);
     tcase_add_test(tc, set_refused);

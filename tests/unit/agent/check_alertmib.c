@@ -237,7 +237,9 @@ START_TEST(delay_values)
     ck_assert_int_eq(get(ROOT ".1.10.1.12.4.115.109.116.112", ASN_COUNTER), 25);
     ck_assert_int_eq(get(ROOT ".1.10.1.14.4.115.109.116.112", ASN_COUNTER), 0);
     ck_assert_int_eq(absent(ROOT ".1.10.1.3.4.108.109.116.112"), SNMP_NOSUCHINSTANCE);
-    ck_assert_int_eq(absent(ROOT ".1.10.1.16.4.115.109.116.112"), SNMP_NOSUCHOBJECT);
+    /* No content filter in this log: nothing before one. */
+    ck_assert_int_eq(get(ROOT ".1.10.1.16.4.115.109.116.112", ASN_COUNTER64), 0);
+    ck_assert_int_eq(absent(ROOT ".1.10.1.17.4.115.109.116.112"), SNMP_NOSUCHOBJECT);
 }
 END_TEST
 
@@ -286,6 +288,9 @@ START_TEST(account_rows)
 			 ASN_UNSIGNED), 3);
     ck_assert_int_eq(get(ROOT ".1.12.1.8.17.97.108.105.99.101.64.101.120.97.109.112.108.101.46.111.114.103",
 			 ASN_INTEGER), 1);
+    /* The sender of bob's newest message, as qmgr logged it. */
+    ck_assert_str_eq(get_str(ROOT ".1.12.1.9.15.98.111.98.64.101.120.97.109.112.108.101.46.111.114.103",
+			     buf, sizeof(buf)), "s@example.org");
     ck_assert_int_eq(get(ROOT ".1.11.5.0", ASN_GAUGE), 3);
     ck_assert_int_eq(get(ROOT ".1.11.2.0", ASN_INTEGER), 1);
     ck_assert_int_eq(get(ROOT ".1.11.4.0", ASN_UNSIGNED), 20);
@@ -301,13 +306,21 @@ START_TEST(notifications)
 		     ".1.3.6.1.6.3.1.1.4.1.0 = OID: " ROOT ".0.1|"
 		     ROOT ".1.15.1.0 = STRING: \"bob@example.org\"|"
 		     ROOT ".1.15.2.0 = Gauge32: 21|"
-		     ROOT ".1.15.3.0 = Gauge32: 20|");
+		     ROOT ".1.15.3.0 = Gauge32: 20|"
+		     ROOT ".1.15.8.0 = STRING: \"2026-10-01\"|"
+		     ROOT ".1.15.18.0 = INTEGER: 1|");
     ck_assert_str_eq(traps[1],
 		     ".1.3.6.1.6.3.1.1.4.1.0 = OID: " ROOT ".0.1|"
 		     ROOT ".1.15.1.0 = STRING: \"alice@example.org\"|"
 		     ROOT ".1.15.2.0 = Gauge32: 4|"
-		     ROOT ".1.15.3.0 = Gauge32: 3|");
+		     ROOT ".1.15.3.0 = Gauge32: 3|"
+		     ROOT ".1.15.8.0 = STRING: \"2026-10-06\"|"
+		     ROOT ".1.15.18.0 = INTEGER: 1|");
     ck_assert_int_eq(get(ROOT ".1.11.11.0", ASN_COUNTER), 2);
+    ck_assert_int_eq(get(ROOT ".1.11.12.0", ASN_COUNTER), 0);	/* pfsFutureLines */
+    /* A master agent: taken at once, nothing waits, nothing dropped. */
+    ck_assert_int_eq(get(ROOT ".1.11.13.0", ASN_GAUGE), 0);
+    ck_assert_int_eq(get(ROOT ".1.11.14.0", ASN_COUNTER), 0);
 }
 END_TEST
 
@@ -330,8 +343,15 @@ START_TEST(baseline_absent)
     ck_assert_int_eq(absent(ROOT ".1.13.1.10.3"), SNMP_NOSUCHINSTANCE);
     /* Column 10 is absent in every row: a walk of it finds nothing. */
     ck_assert_uint_eq(walk(ROOT ".1.13.1.10", out, sizeof(out)), 0);
-    /* Columns 2..9 in all six rows. */
-    ck_assert_uint_eq(walk(ROOT ".1.13", out, sizeof(out)), 6 * 8);
+    /*
+     * Weekend days among them: 10-03 and 10-04, so a weekend mean and
+     * SD (columns 11, 12). Yesterday (10-05, a Monday) against the
+     * weekdays before it: 10-02 only, fewer than 2, so no column 13.
+     */
+    ck_assert_int_eq(get(ROOT ".1.13.1.11.3", ASN_INTEGER), 0);
+    ck_assert_int_eq(absent(ROOT ".1.13.1.13.3"), SNMP_NOSUCHINSTANCE);
+    /* Columns 2..9, 11 and 12 in all six rows. */
+    ck_assert_uint_eq(walk(ROOT ".1.13", out, sizeof(out)), 6 * 10);
 }
 END_TEST
 
@@ -381,8 +401,8 @@ START_TEST(set_refused_and_walk)
     snmp_free_pdu(resp);
     pfs_alertmib_set_cache(am, 0);
     ck_assert_ptr_nonnull(out);
-    /* 1 transport * 14, 11 scalars, 3 accounts * 7, baseline 48, queue 18. */
-    ck_assert_uint_eq(walk(ROOT, out, 1 << 20), 1 * 14 + 11 + 3 * 7 + 48 + 18);
+    /* 1 transport * 15, 14 scalars, 3 accounts * 8, baseline 60, queue 18. */
+    ck_assert_uint_eq(walk(ROOT, out, 1 << 20), 1 * 15 + 14 + 3 * 8 + 60 + 18);
     free(out);
 }
 END_TEST

@@ -49,6 +49,7 @@ struct rig {
     int     from_start;
     int     flags;
     unsigned throttle_ms;		/* 0 unless a test wants it */
+    size_t  source_cap;			/* max_sources; 0: the default */
     PFS_STATS *st;
     PFS_PARSER *p;
     PFS_FOLLOW *fw;
@@ -138,6 +139,8 @@ static enum pfs_state_result rig_up(struct rig *r, int load)
     char    err[512];
 
     memset(&opts, 0, sizeof(opts));
+    if (r->source_cap)
+	caps[PFS_TBL_SOURCE] = r->source_cap;
     r->st = pfs_stats_create(caps);
     r->p = pfs_parser_create(r->st, &opts, err, sizeof(err));
     ck_assert_msg(r->p != 0, "parser: %s", err);
@@ -677,7 +680,64 @@ START_TEST(test_restart_exact)
 	ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
     }
     ck_assert_uint_eq(done, len);
+    /*
+     * smtp-source submits on 127.0.0.1: its 17 messages wait for a
+     * content-filter link that never comes, across every restart, and
+     * count at the end of the input, as with --once.
+     */
+    ck_assert_uint_eq(pfs_parser_pending(r.p), 17);
+    pfs_parser_flush(r.p);
     check_e2e(&r);
+    rig_teardown(&r);
+}
+END_TEST
+
+/*
+ * Across a restart: a receipt that waits for a content-filter link, a
+ * filter relay learned, and a webmail receipt that never links.
+ */
+START_TEST(test_filter_saved)
+{
+    static const char *const names[] = {"mail.log"};
+    static const char before[] =
+    "Nov 22 10:00:00 mx1 postfix/smtpd[1200]: 3F2A41C0E5: client=client.example.org[192.0.2.10]\n"
+    "Nov 22 10:00:00 mx1 postfix/qmgr[1100]: 3F2A41C0E5: from=<alice@example.org>, size=1000, nrcpt=1 (queue active)\n"
+    "Nov 22 10:00:01 mx1 postfix/smtpd[1300]: 8D9E0F1A2B: client=localhost[127.0.0.1]\n"
+    "Nov 22 10:00:01 mx1 postfix/qmgr[1100]: 8D9E0F1A2B: from=<alice@example.org>, size=1500, nrcpt=1 (queue active)\n"
+    "Nov 22 10:00:01 mx1 postfix/smtp[1250]: 3F2A41C0E5: to=<bob@example.net>, relay=127.0.0.1[127.0.0.1]:10024, delay=1.4, delays=0.05/0.01/0.01/1.3, dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as 8D9E0F1A2B)\n"
+    "Nov 22 10:00:02 mx1 postfix/smtpd[1200]: 4A5B6C7D8E: client=client.example.org[192.0.2.10]\n"
+    "Nov 22 10:00:02 mx1 postfix/qmgr[1100]: 4A5B6C7D8E: from=<alice@example.org>, size=2000, nrcpt=1 (queue active)\n"
+    "Nov 22 10:00:03 mx1 postfix/smtpd[1300]: 9E0F1A2B3C: client=localhost[127.0.0.1]\n"
+    "Nov 22 10:00:03 mx1 postfix/qmgr[1100]: 9E0F1A2B3C: from=<alice@example.org>, size=2500, nrcpt=1 (queue active)\n"
+    "Nov 22 10:00:03 mx1 postfix/smtpd[1301]: 5B6C7D8E9F: client=localhost[127.0.0.1], sasl_method=PLAIN, sasl_username=webmail\n"
+    "Nov 22 10:00:03 mx1 postfix/qmgr[1100]: 5B6C7D8E9F: from=<webmail@example.net>, size=700, nrcpt=1 (queue active)\n";
+    static const char after[] =
+    "Nov 22 10:00:04 mx1 postfix/smtp[1250]: 4A5B6C7D8E: to=<bob@example.net>, relay=127.0.0.1[127.0.0.1]:10024, delay=2, delays=0.05/0.01/0.01/1.9, dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as 9E0F1A2B3C)\n"
+    "Nov 22 10:00:05 mx1 postfix/smtp[1250]: 6C7D8E9FA0: to=<bob@example.net>, relay=127.0.0.1[127.0.0.1]:10024, delay=2.4, delays=0.05/0.01/0.01/2.3, dsn=2.7.0, status=sent (250 2.7.0 Ok, discarded, id=12346-01 - spam)\n";
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put(r.paths[0], before, strlen(before));
+    pfs_follow_event(r.fw);
+    ck_assert_uint_eq(pfs_parser_pending(r.p), 2);
+    ck_counter(&r, "recv:smtp", 2);
+    rig_save(&r);
+    rig_down(&r);
+    put(r.paths[0], after, strlen(after));
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    /* The copy was linked after the restart; the relay is still a filter. */
+    ck_counter(&r, "hop:linked", 2);
+    ck_counter(&r, "hop:reinjected", 2);
+    ck_counter(&r, "hop:kept", 1);
+    ck_counter(&r, "sent", 0);
+    ck_assert_uint_eq(pfs_parser_pending(r.p), 1);
+    /* The webmail receipt counts with the size saved for it. */
+    pfs_parser_flush(r.p);
+    ck_counter(&r, "recv:smtp", 3);
+    ck_counter(&r, "bytes:recv", 3700);
+    ck_counter(&r, "overflow:link", 0);
     rig_teardown(&r);
 }
 END_TEST
@@ -711,6 +771,44 @@ START_TEST(test_queue_saved)
     ck_counter(&r, "bytes:recv", 1234);
     ck_counter(&r, "source:mx1/postfix:recv", 1);
     ck_assert_uint_eq(pfs_qtable_count(pfs_parser_qtable(r.p)), 0);
+    rig_teardown(&r);
+}
+END_TEST
+
+/*
+ * Issue 12: messages in flight of sources beyond max_sources share the
+ * "(other)" row but not their identity, across a restart too.
+ */
+START_TEST(test_queue_saved_over_cap)
+{
+    static const char *const names[] = {"mail.log"};
+    static const char before[] =
+    "Nov 22 10:00:00 mx1 postfix/smtpd[1200]: 3F2A41C0E5: client=a.example.org[192.0.2.10]\n"
+    "Nov 22 10:00:00 mx2 postfix/smtpd[1200]: 3F2A41C0E5: client=b.example.org[192.0.2.11]\n"
+    "Nov 22 10:00:00 mx3 postfix/smtpd[1200]: 3F2A41C0E5: client=c.example.org[192.0.2.12]\n";
+    static const char after[] =
+    "Nov 22 10:00:01 mx3 postfix/qmgr[1100]: 3F2A41C0E5: from=<c@example.org>, size=300, nrcpt=1 (queue active)\n"
+    "Nov 22 10:00:01 mx2 postfix/qmgr[1100]: 3F2A41C0E5: from=<b@example.org>, size=200, nrcpt=1 (queue active)\n"
+    "Nov 22 10:00:01 mx1 postfix/qmgr[1100]: 3F2A41C0E5: from=<a@example.org>, size=100, nrcpt=1 (queue active)\n";
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    r.source_cap = 2;				/* mx1, then (other) */
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put(r.paths[0], before, strlen(before));
+    pfs_follow_event(r.fw);
+    ck_assert_uint_eq(pfs_qtable_count(pfs_parser_qtable(r.p)), 3);
+    rig_save(&r);
+    rig_down(&r);
+    put(r.paths[0], after, strlen(after));
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_assert_uint_eq(pfs_qtable_count(pfs_parser_qtable(r.p)), 3);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "recv:smtp", 3);
+    ck_counter(&r, "bytes:recv", 600);
+    ck_counter(&r, "source:mx1/postfix:recv", 1);
+    ck_counter(&r, "source:(other):recv", 2);
     rig_teardown(&r);
 }
 END_TEST
@@ -1865,6 +1963,8 @@ static Suite *follow_suite(void)
     tcase_add_test(tc, test_rotations_unseen_while_stopped);
     tcase_add_test(tc, test_restart_exact);
     tcase_add_test(tc, test_queue_saved);
+    tcase_add_test(tc, test_filter_saved);
+    tcase_add_test(tc, test_queue_saved_over_cap);
     tcase_add_test(tc, test_state_bad);
     tcase_add_test(tc, test_compressed_ignored);
     tcase_add_test(tc, test_inode_reuse);

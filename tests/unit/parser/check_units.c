@@ -409,6 +409,120 @@ START_TEST(syslog_pri_and_tags)
 }
 END_TEST
 
+START_TEST(syslog_journal_formats)
+{
+    struct pfs_syslog h;
+
+    /* journalctl -o short-iso: a "+0100" offset without a colon. */
+    split("2025-11-22T03:58:50+0100 e2e postfix/smtpd[28504]: 8009BA72BDB: client=x", &h);
+    ck_assert_int_eq(h.time.year, 2025);
+    ck_assert_int_eq(h.time.hour, 3);
+    ck_assert_int_eq(h.time.has_tz, 1);
+    ck_assert_int_eq(h.time.tz_min, 60);
+    ck_str(h.host, "e2e");
+    ck_str(h.program, "smtpd");
+    ck_str(h.text, "8009BA72BDB: client=x");
+    split("2025-11-21T23:28:50-0330 e2e postfix/qmgr[28492]: x", &h);
+    ck_assert_int_eq(h.time.tz_min, -210);
+    ck_assert_int_eq(h.time.mday, 21);
+
+    /* -o short-iso-precise. */
+    split("2025-11-22T03:58:50.000123+0000 e2e postfix/qmgr[28492]: x", &h);
+    ck_assert_int_eq(h.time.usec, 123);
+    ck_assert_int_eq(h.time.has_tz, 1);
+    ck_assert_int_eq(h.time.tz_min, 0);
+
+    /* -o short-precise: RFC 3164 with microseconds. */
+    split("Nov 22 03:58:50.250000 e2e postfix/smtp[28510]: x", &h);
+    ck_assert_int_eq(h.time.year, 0);
+    ck_assert_int_eq(h.time.mon, 11);
+    ck_assert_int_eq(h.time.sec, 50);
+    ck_assert_int_eq(h.time.usec, 250000);
+    ck_assert_int_eq(h.time.has_tz, 0);
+    ck_str(h.host, "e2e");
+    ck_str(h.program, "smtp");
+
+    /* -o short-full: weekday and a zone name (local time), or UTC, or an offset. */
+    split("Sat 2025-11-22 03:58:50 CET e2e postfix/smtpd[28504]: x", &h);
+    ck_assert_int_eq(h.time.year, 2025);
+    ck_assert_int_eq(h.time.mon, 11);
+    ck_assert_int_eq(h.time.mday, 22);
+    ck_assert_int_eq(h.time.hour, 3);
+    ck_assert_int_eq(h.time.has_tz, 0);
+    ck_str(h.host, "e2e");
+    ck_assert_int_eq(h.pid, 28504);
+    split("Sat 2025-11-22 02:58:50 UTC e2e postfix/smtpd[28504]: x", &h);
+    ck_assert_int_eq(h.time.has_tz, 1);
+    ck_assert_int_eq(h.time.tz_min, 0);
+    split("Sat 2025-11-22 06:58:50 +04 e2e postfix/smtpd[28504]: x", &h);
+    ck_assert_int_eq(h.time.has_tz, 1);
+    ck_assert_int_eq(h.time.tz_min, 240);
+    split("Sat 2025-11-22 08:28:50 IST postfix/smtpd[28504]: x", &h);
+    ck_str(h.host, "");
+    ck_str(h.program, "smtpd");
+
+    /* -o short-unix: seconds since the epoch, UTC. */
+    split("1763780330.000001 e2e postfix/postfix-script[28486]: x", &h);
+    ck_assert_int_eq(h.time.year, 2025);
+    ck_assert_int_eq(h.time.mon, 11);
+    ck_assert_int_eq(h.time.mday, 22);
+    ck_assert_int_eq(h.time.hour, 2);
+    ck_assert_int_eq(h.time.min, 58);
+    ck_assert_int_eq(h.time.sec, 50);
+    ck_assert_int_eq(h.time.usec, 1);
+    ck_assert_int_eq(h.time.has_tz, 1);
+    ck_assert_int_eq(h.time.tz_min, 0);
+    ck_str(h.host, "e2e");
+    ck_str(h.program, "postfix-script");
+    split("0 postfix/qmgr[1]: x", &h);
+    ck_assert_int_eq(h.time.year, 1970);
+    ck_assert_int_eq(h.time.mon, 1);
+    ck_assert_int_eq(h.time.mday, 1);
+    ck_str(h.host, "");
+}
+END_TEST
+
+START_TEST(syslog_rfc5424)
+{
+    struct pfs_syslog h;
+
+    split("<22>1 2025-11-22T10:00:00Z mx1 postfix/smtp 123 - - 3F2A41C0E5: to=<b@x>", &h);
+    ck_assert_int_eq(h.time.year, 2025);
+    ck_assert_int_eq(h.time.hour, 10);
+    ck_assert_int_eq(h.time.has_tz, 1);
+    ck_assert_int_eq(h.time.tz_min, 0);
+    ck_str(h.host, "mx1");
+    ck_str(h.tag, "postfix/smtp");
+    ck_str(h.instance, "postfix");
+    ck_str(h.program, "smtp");
+    ck_assert_int_eq(h.pid, 123);
+    ck_str(h.text, "3F2A41C0E5: to=<b@x>");
+
+    /* util-linux logger --rfc5424: structured data. */
+    split("<22>1 2026-12-03T06:15:45.215361+00:00 vm postfix/smtpd 28504 - "
+	  "[timeQuality tzKnown=\"1\" isSynced=\"0\"] connect from x", &h);
+    ck_assert_int_eq(h.time.usec, 215361);
+    ck_str(h.host, "vm");
+    ck_str(h.text, "connect from x");
+
+    /* Nil host, pid and time; a MSGID; escapes in SD; two elements; a BOM. */
+    split("<22>1 2025-11-22T10:00:01+01:00 - postfix-out/legal/smtp - ID47 "
+	  "[ex@32473 a=\"b]\\\"c\\\\\"][x@32473] text", &h);
+    ck_str(h.host, "");
+    ck_assert_int_eq(h.pid, -1);
+    ck_str(h.instance, "postfix-out");
+    ck_str(h.service, "legal");
+    ck_str(h.program, "smtp");
+    ck_str(h.text, "text");
+    split("<22>1 - mx1 postfix/smtpd 7 - - \xef\xbb\xbftext", &h);
+    ck_assert_int_eq(h.time.mon, 0);
+    ck_str(h.text, "text");
+    /* No MSG at all. */
+    split("<22>1 2025-11-22T10:00:01Z mx1 postfix/smtpd 7 - -", &h);
+    ck_assert_uint_eq(h.text.len, 0);
+}
+END_TEST
+
 START_TEST(syslog_refused)
 {
     static const char *const bad[] = {
@@ -429,6 +543,25 @@ START_TEST(syslog_refused)
 	"<22",
 	"<123456789>Nov 22 10:00:01 mx1 postfix/smtpd[1]: x",
 	"Nov 22 10:00:01 mx1 : x",
+	/* Issue 12's header forms, broken. */
+	"2026-11-22T10:00:01+01x mx1 postfix/smtpd[1]: x",
+	"2026-11-22T10:00:01+0 mx1 postfix/smtpd[1]: x",
+	"2026-11-22T10:00:01+01:0 mx1 postfix/smtpd[1]: x",
+	"Nov 22 10:00:01. mx1 postfix/smtpd[1]: x",
+	"Sat 2025-11-22 10:00:01 mx1",
+	"Sat 2025-11-22 10:00:01",
+	"Sat 2025-13-22 10:00:01 CET mx1 postfix/smtpd[1]: x",
+	"Saturday, 2025-11-22 10:00:01 CET mx1 postfix/smtpd[1]: x",
+	"1763780330123 mx1 postfix/smtpd[1]: x",
+	"1763780330.x mx1 postfix/smtpd[1]: x",
+	"17637.80330 ",
+	"<22>1 ",
+	"<22>1 2025-11-22T10:00:00Z",
+	"<22>1 2025-11-22T10:00:00Z mx1 postfix/smtp",
+	"<22>1 2025-11-22T10:00:00Z mx1 postfix/smtp 1 - [a=\"b] x",
+	"<22>1 2025-11-22T10:00:00Z mx1 - 1 - - x",
+	"<22>1 Nov 22 10:00:00 mx1 postfix/smtp 1 - - x",
+	"<22>2 2025-11-22T10:00:00Z mx1 postfix/smtp 1 - - x",
     };
     struct pfs_syslog h;
     size_t  i;
@@ -441,14 +574,36 @@ END_TEST
 
 START_TEST(syslog_bounded)
 {
-    const char line[] = "Nov 22 10:00:01 mx1 postfix/smtpd[1234]: connect from x";
+    static const char *const lines[] = {
+	"Nov 22 10:00:01 mx1 postfix/smtpd[1234]: connect from x",
+	"Nov 22 10:00:01.123456 mx1 postfix/smtpd[1234]: connect from x",
+	"2026-11-22T10:00:01.123456+01:00 mx1 postfix/smtpd[1234]: connect from x",
+	"2026-11-22T10:00:01+0100 mx1 postfix/smtpd[1234]: connect from x",
+	"Sat 2026-11-22 10:00:01 +04 mx1 postfix/smtpd[1234]: connect from x",
+	"1763780330.000001 mx1 postfix/smtpd[1234]: connect from x",
+	"<22>1 2026-11-22T10:00:01Z mx1 postfix/smtpd 1234 ID1 [a b=\"c\\\"]\"] x",
+	"<22>1 - - postfix/smtpd - - - \xef\xbb\xbfx",
+    };
     struct pfs_syslog h;
-    size_t  n;
+    size_t  i, n, len;
+    char   *copy;
 
-    /* Every prefix is either refused or split within its length. */
-    for (n = 0; n < sizeof(line) - 1; n++) {
-	if (pfs_syslog_split(line, n, &h) == 0)
-	    ck_assert(h.text.ptr + h.text.len <= line + n);
+    /*
+     * Every prefix is either refused or split within its length, read
+     * from a buffer of exactly that length (AddressSanitizer sees any
+     * byte read beyond it, under make check-unit of the ASan build).
+     */
+    for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+	len = strlen(lines[i]);
+	ck_assert_int_eq(pfs_syslog_split(lines[i], len, &h), 0);
+	for (n = 0; n <= len; n++) {
+	    copy = malloc(n ? n : 1);
+	    ck_assert_ptr_nonnull(copy);
+	    memcpy(copy, lines[i], n);
+	    if (pfs_syslog_split(copy, n, &h) == 0)
+		ck_assert(h.text.ptr >= copy && h.text.ptr + h.text.len <= copy + n);
+	    free(copy);
+	}
     }
 }
 END_TEST
@@ -459,7 +614,7 @@ END_TEST
 
 /* add - add an ID, expect eviction or not */
 
-static struct pfs_qentry *add(PFS_QTABLE *qt, uint32_t src, const char *id, int want_evict)
+static struct pfs_qentry *add(PFS_QTABLE *qt, uint64_t src, const char *id, int want_evict)
 {
     int     evicted = -1;
     struct pfs_qentry *e = pfs_qtable_add(qt, src, id, strlen(id), &evicted);
@@ -471,7 +626,7 @@ static struct pfs_qentry *add(PFS_QTABLE *qt, uint32_t src, const char *id, int 
 
 /* has - is the ID in the table */
 
-static int has(PFS_QTABLE *qt, uint32_t src, const char *id)
+static int has(PFS_QTABLE *qt, uint64_t src, const char *id)
 {
     return (pfs_qtable_find(qt, src, id, strlen(id)) != 0);
 }
@@ -561,8 +716,8 @@ START_TEST(qtable_sources)
     a = add(qt, 1, "3F2A41C0E5", 0);
     b = add(qt, 2, "3F2A41C0E5", 0);
     ck_assert_ptr_ne(a, b);
-    ck_assert_uint_eq(a->source, 1);
-    ck_assert_uint_eq(b->source, 2);
+    ck_assert_uint_eq(a->sid, 1);
+    ck_assert_uint_eq(b->sid, 2);
     ck_assert_ptr_eq(pfs_qtable_find(qt, 1, "3F2A41C0E5", 10), a);
     ck_assert_ptr_eq(pfs_qtable_find(qt, 2, "3F2A41C0E5", 10), b);
     ck_assert(!has(qt, 3, "3F2A41C0E5"));
@@ -890,6 +1045,109 @@ START_TEST(parser_events)
 }
 END_TEST
 
+/*
+ * Issue 12: totals that do not depend on the source table's cap. 20,000
+ * hosts (twice max_sources) each send messages whose queue IDs other
+ * hosts use at the same time; every message is announced by smtpd and
+ * taken by qmgr, so recv:smtp must be exact whatever the source table
+ * holds.
+ */
+START_TEST(parser_sources_over_cap)
+{
+    PFS_STATS *st = pfs_stats_create(0);
+    char    err[256];
+    PFS_PARSER *p = pfs_parser_create(st, 0, err, sizeof(err));
+    char    line[256];
+    int     m, h, n;
+    const int hosts = 20000, msgs = 10000, ids = 7;
+
+    ck_assert_msg(p != 0, "parser: %s", err);
+    /* Every host connects once: the source table fills up. */
+    for (h = 0; h < hosts; h++) {
+	n = snprintf(line, sizeof(line), "Nov 22 10:00:00 host%d postfix/smtpd[1]: "
+		     "connect from mail.example.org[192.0.2.10]", h);
+	pfs_parser_line(p, line, (size_t) n, 0);
+    }
+    /* Messages in waves of 50: announced first, then all taken by qmgr. */
+    for (m = 0; m < msgs; m += 50) {
+	for (h = m; h < m + 50; h++) {
+	    n = snprintf(line, sizeof(line), "Nov 22 10:00:01 host%d postfix/smtpd[1]: "
+			 "%010X: client=mail.example.org[192.0.2.10]",
+			 (2 * h + 1) % hosts, 0x3F2A4100 + h % ids);
+	    pfs_parser_line(p, line, (size_t) n, 0);
+	}
+	for (h = m; h < m + 50; h++) {
+	    n = snprintf(line, sizeof(line), "Nov 22 10:00:02 host%d postfix/qmgr[2]: "
+			 "%010X: from=<a@example.org>, size=100, nrcpt=1 (queue active)",
+			 (2 * h + 1) % hosts, 0x3F2A4100 + h % ids);
+	    pfs_parser_line(p, line, (size_t) n, 0);
+	}
+    }
+    ck_assert_int_eq(flat_get(st, "recv:smtp"), msgs);
+    ck_assert_int_eq(flat_get(st, "recv"), msgs);
+    ck_assert_int_eq(flat_get(st, "bytes:recv"), 100LL * msgs);
+    ck_assert_int_eq(flat_get(st, "overflow:queue"), 0);
+    /* Only the per-source rows overflowed. */
+    ck_assert_int_gt(flat_get(st, "overflow:source"), 0);
+    ck_assert_int_gt(flat_get(st, "source:(other):recv"), 0);
+    pfs_parser_free(p);
+    pfs_stats_free(st);
+}
+END_TEST
+
+/* Issue 12: numbers Postfix never writes reach no consumer. */
+START_TEST(parser_bad_numbers)
+{
+    PFS_STATS *st = pfs_stats_create(0);
+    char    err[256];
+    PFS_PARSER *p = pfs_parser_create(st, 0, err, sizeof(err));
+    struct last_event le;
+    static const char *const recv[] = {
+	"Nov 22 10:00:01 mx1 postfix/smtpd[1234]: 3F2A41C0E5: client=mail.example.org[192.0.2.10]",
+	"Nov 22 10:00:01 mx1 postfix/qmgr[900]: 3F2A41C0E5: from=<alice@example.org>, size=9300000000000000000, nrcpt=-1 (queue active)",
+	0,
+    };
+    static const char *const deliv[] = {
+	"Nov 22 10:00:02 mx1 postfix/smtp[1250]: 3F2A41C0E5: to=<bob@example.net>, relay=mx.example.net[198.51.100.7]:25, delay=1e308, delays=0.01/0.2/99999999999999999999/1.5, dsn=2.0.0, status=sent (250 Ok)",
+	0,
+    };
+    static const char *const big[] = {
+	"Nov 22 10:00:03 mx1 postfix/smtpd[1234]: 4F2A41C0E5: client=mail.example.org[192.0.2.10]",
+	"Nov 22 10:00:03 mx1 postfix/qmgr[900]: 4F2A41C0E5: from=<alice@example.org>, size=1099511627776, nrcpt=2147483647 (queue active)",
+	"Nov 22 10:00:04 mx1 postfix/smtp[1250]: 4F2A41C0E5: to=<bob@example.net>, relay=mx.example.net[198.51.100.7]:25, delay=4294967295.999, delays=0/0/0/4294967295.999, dsn=2.0.0, status=sent (250 Ok)",
+	0,
+    };
+
+    ck_assert_msg(p != 0, "parser: %s", err);
+    memset(&le, 0, sizeof(le));
+    pfs_parser_set_event(p, collect_event, &le);
+    parse(p, recv);
+    ck_assert_int_eq(le.n, 1);
+    ck_assert_int_eq(le.type, PFS_EV_RECEIVED);
+    ck_assert_uint_eq(le.size, 0);
+    ck_assert_uint_eq(le.nrcpt, 0);
+    parse(p, deliv);
+    ck_assert_int_eq(le.n, 2);
+    ck_assert_int_eq(le.type, PFS_EV_DELIVERY);
+    ck_assert_uint_eq(le.delay_ms, 0);
+    ck_assert_uint_eq(le.delays_ms[0], 10);
+    ck_assert_uint_eq(le.delays_ms[1], 200);
+    ck_assert_uint_eq(le.delays_ms[2], 0);
+    ck_assert_uint_eq(le.delays_ms[3], 1500);
+    ck_assert_int_eq(flat_get(st, "lines:bad-number"), 2);
+    ck_assert_int_eq(flat_get(st, "bytes:recv"), 0);
+    /* The largest numbers that are still taken. */
+    parse(p, big);
+    ck_assert_int_eq(le.n, 4);
+    ck_assert_uint_eq(le.delay_ms, 4294967295999ULL);
+    ck_assert_uint_eq(le.delays_ms[3], 4294967295999ULL);
+    ck_assert_int_eq(flat_get(st, "bytes:recv"), 1099511627776LL);
+    ck_assert_int_eq(flat_get(st, "lines:bad-number"), 2);
+    pfs_parser_free(p);
+    pfs_stats_free(st);
+}
+END_TEST
+
 int     main(void)
 {
     Suite  *s = suite_create("units");
@@ -912,6 +1170,8 @@ int     main(void)
     tcase_add_test(tc, syslog_rfc3164);
     tcase_add_test(tc, syslog_rfc3339);
     tcase_add_test(tc, syslog_pri_and_tags);
+    tcase_add_test(tc, syslog_journal_formats);
+    tcase_add_test(tc, syslog_rfc5424);
     tcase_add_test(tc, syslog_refused);
     tcase_add_test(tc, syslog_bounded);
     suite_add_tcase(s, tc);
@@ -932,6 +1192,8 @@ int     main(void)
     tc = tcase_create("pfs_parser");
     tcase_add_test(tc, parser_caps);
     tcase_add_test(tc, parser_events);
+    tcase_add_test(tc, parser_sources_over_cap);
+    tcase_add_test(tc, parser_bad_numbers);
     suite_add_tcase(s, tc);
 
     sr = srunner_create(s);
