@@ -3,13 +3,15 @@
  * NAME
  *	pfs_json 3
  * SUMMARY
- *	JSON as the state file writes and reads it: no tree, exact bytes
+ *	the state file's JSON, streamed through yajl: no tree, exact bytes
  * SYNOPSIS
  *	#include "pfs_json.h"
  *
  *	void	pfs_jsonw_init(w, fd)
  *
  *	int	pfs_jsonw_finish(w)
+ *
+ *	void	pfs_jsonw_obj(w), pfs_jsonw_arr(w), pfs_jsonw_key(w, name)
  *
  *	void	pfs_jsonw_u64(w, value)
  *
@@ -25,51 +27,58 @@
  *
  *	int	pfs_jsonr_element(r)
  *
+ *	json_t	*pfs_jsonr_tree(r, tok)
+ *
  *	ssize_t	pfs_jsonr_bytes(tok, out, max)
  *
  *	int	pfs_jsonr_u64(tok, value, wrap)
  * DESCRIPTION
- *	The state file (pfs_state(3)) is written and read with these
- *	functions rather than through a jansson tree: a tree of a large
- *	state takes many times the state's size in memory and most of the
- *	time of a save or a load.
+ *	The state file (pfs_state(3)) is written and read with yajl's
+ *	streaming generator and parser rather than through a jansson tree:
+ *	a tree of a large state takes many times the state's size in memory
+ *	and most of the time of a save or a load. This module adds only
+ *	what the state needs on top of yajl: a buffered descriptor to write
+ *	to, a pull interface to read with, and a convention for bytes.
  *
- *	pfs_jsonw_*() append JSON text to a 128 KiB buffer that is written
- *	to the descriptor whenever it fills; the caller writes the
- *	punctuation (pfs_jsonw_lit()) and the values. pfs_jsonw_finish()
+ *	pfs_jsonw_*() generate JSON through yajl_gen into a 128 KiB buffer
+ *	that is written to the descriptor whenever it fills.
+ *	pfs_jsonw_newline() puts a line break between two values (white
+ *	space, so that the file reads one entry a line). pfs_jsonw_finish()
  *	writes the rest and frees the buffer; it returns -1 with errno set
- *	when any write failed. Values always read back as they were:
- *	pfs_jsonw_u64() writes a number above 2^63-1 as a string of its
- *	digits (jansson and most readers stop at the signed range), and
- *	pfs_jsonw_str() writes any bytes: a byte that is not part of valid
- *	UTF-8 as the character U+10FF00 plus the byte, and a character of
- *	that range (U+10FF00 to U+10FFFF, private use) byte by byte the
- *	same way, so that the readers below give the bytes back.
- *	pfs_jsonw_tree() writes a jansson value with its strings so.
+ *	when any write failed, or EINVAL when yajl refused a value.
+ *	Values always read back as they were: pfs_jsonw_u64() writes a
+ *	number above 2^63-1 as a string of its digits (jansson and most
+ *	readers stop at the signed range), and pfs_jsonw_str() writes any
+ *	bytes: a byte that is not part of valid UTF-8 as the character
+ *	U+10FF00 plus the byte, and a character of that range (U+10FF00 to
+ *	U+10FFFF, private use) byte by byte the same way, so that the
+ *	readers below give the bytes back. pfs_jsonw_tree() writes a
+ *	jansson value with its strings so.
  *
- *	pfs_jsonr_*() read JSON text held in memory, one value at a time,
- *	checking the grammar as they go: pfs_jsonr_value() reads the next
- *	value (for an object or array, only its opening bracket);
- *	pfs_jsonr_member() then steps to the next member of the innermost
- *	object (1, with its key, or 0 at its end) and pfs_jsonr_element()
- *	to the next element of the innermost array; pfs_jsonr_skip() skips
- *	a value whose first token was read; pfs_jsonr_end() checks that only
- *	white space follows. pfs_jsonr_bytes() decodes a string token
- *	(JSON escapes, then the writer's escaped bytes) into out[max + 1],
- *	NUL-terminated; pfs_jsonr_u64() reads a non-negative integer or a
- *	string of digits (with wrap, a negative integer as its two's
- *	complement), pfs_jsonr_i64() a signed integer.
- *
- *	pfs_json_unescape_tree() gives the bytes back in a tree jansson
- *	built from text this writer wrote (keys and strings).
+ *	pfs_jsonr_*() read JSON text held in memory, one value at a time:
+ *	yajl parses it 64 KiB at a time into a queue of events, which the
+ *	caller takes in order. pfs_jsonr_value() takes the next value (for
+ *	an object or array, only its opening); pfs_jsonr_member() then
+ *	steps to the next member of the innermost object (1, with its key,
+ *	or 0 at its end) and pfs_jsonr_element() to the next element of the
+ *	innermost array; pfs_jsonr_skip() skips a value whose first event
+ *	was taken, and pfs_jsonr_tree() builds it as a jansson value (the
+ *	writer's escaped bytes given back); pfs_jsonr_end() checks that
+ *	nothing but white space follows. pfs_jsonr_fini() frees the parser.
+ *	pfs_jsonr_bytes() gives a string's bytes (the writer's escaped
+ *	bytes back) into out[max + 1], NUL-terminated; pfs_jsonr_u64()
+ *	reads a non-negative integer or a string of digits (with wrap, a
+ *	negative integer as its two's complement), pfs_jsonr_i64() a signed
+ *	integer, from the number's own digits.
  * DIAGNOSTICS
- *	The reader returns PFS_JSONR_ERROR or -1 and sets r->why; the
- *	decoders return -1 for a token of the wrong kind, out of range, or
- *	longer than max.
+ *	The reader returns PFS_JSONR_ERROR or -1 and sets r->why (yajl's
+ *	message for text that is not JSON); the decoders return -1 for a
+ *	token of the wrong kind, out of range, or longer than max.
  * SECURITY
- *	The reader trusts nothing: every step is bounded by the buffer,
- *	nesting is limited to PFS_JSONR_DEPTH, strings are copied only into
- *	caller buffers of a given size.
+ *	The reader trusts nothing: yajl checks the grammar and UTF-8,
+ *	nesting is limited to PFS_JSONR_DEPTH, the event queue holds one
+ *	chunk's events at most, strings are copied only into caller buffers
+ *	of a given size.
  *--*/
 
 #include <errno.h>
@@ -83,10 +92,33 @@
 #include "pfs_util.h"
 
 #define WBUF_SIZE	(128 * 1024)
+#define CHUNK		(64 * 1024)
 
 /* Bytes that are not UTF-8 become U+10FF00 + byte: F4 8F BC..BF 80..BF. */
 #define ESC_B0		0xF4
 #define ESC_B1		0x8F
+
+/* yajl allocates through the project's checked allocator. */
+
+static void *yj_malloc(void *ctx, size_t n)
+{
+    (void) ctx;
+    return (pfs_malloc(n));
+}
+
+static void *yj_realloc(void *ctx, void *p, size_t n)
+{
+    (void) ctx;
+    return (pfs_reallocarray(p, n, 1));
+}
+
+static void yj_free(void *ctx, void *p)
+{
+    (void) ctx;
+    free(p);
+}
+
+static yajl_alloc_funcs yj_alloc = {yj_malloc, yj_realloc, yj_free, 0};
 
 /* ---- writing ---------------------------------------------------------- */
 
@@ -108,17 +140,6 @@ static int write_all(int fd, const char *p, size_t len)
     return (0);
 }
 
-/* pfs_jsonw_init - a writer to fd */
-
-void    pfs_jsonw_init(struct pfs_jsonw *w, int fd)
-{
-    w->fd = fd;
-    w->buf = pfs_malloc(WBUF_SIZE);
-    w->len = 0;
-    w->err = 0;
-    w->bytes = 0;
-}
-
 /* flush - write out what the buffer holds */
 
 static void flush(struct pfs_jsonw *w)
@@ -129,24 +150,12 @@ static void flush(struct pfs_jsonw *w)
     w->len = 0;
 }
 
-/* pfs_jsonw_finish - write the rest, free the buffer */
+/* emit - yajl_print_t: append generated text to the buffer */
 
-int     pfs_jsonw_finish(struct pfs_jsonw *w)
+static void emit(void *ctx, const char *p, size_t n)
 {
-    flush(w);
-    free(w->buf);
-    w->buf = 0;
-    if (w->err != 0) {
-	errno = w->err;
-	return (-1);
-    }
-    return (0);
-}
+    struct pfs_jsonw *w = ctx;
 
-/* pfs_jsonw_raw - append bytes as they are */
-
-void    pfs_jsonw_raw(struct pfs_jsonw *w, const char *p, size_t n)
-{
     if (n > WBUF_SIZE - w->len) {
 	flush(w);
 	if (n > WBUF_SIZE) {
@@ -160,43 +169,133 @@ void    pfs_jsonw_raw(struct pfs_jsonw *w, const char *p, size_t n)
     w->len += n;
 }
 
-/* digits - an unsigned number in decimal */
+/* gen - note the first value yajl refused */
 
-static void digits(struct pfs_jsonw *w, uint64_t v)
+static void gen(struct pfs_jsonw *w, yajl_gen_status st)
 {
-    char    d[24];
-    char   *p = d + sizeof(d);
+    if (st != yajl_gen_status_ok && w->gen_status == 0)
+	w->gen_status = (int) st;
+}
+
+/* pfs_jsonw_init - a writer to fd */
+
+void    pfs_jsonw_init(struct pfs_jsonw *w, int fd)
+{
+    w->fd = fd;
+    w->buf = pfs_malloc(WBUF_SIZE);
+    w->len = 0;
+    w->err = 0;
+    w->gen_status = 0;
+    w->bytes = 0;
+    if ((w->gen = yajl_gen_alloc(&yj_alloc)) == 0)
+	fatalx("out of memory for the JSON generator");
+    yajl_gen_config(w->gen, yajl_gen_print_callback, emit, (void *) w);
+    yajl_gen_config(w->gen, yajl_gen_validate_utf8, 1);
+}
+
+/* pfs_jsonw_finish - write the rest, free the buffer and the generator */
+
+int     pfs_jsonw_finish(struct pfs_jsonw *w)
+{
+    if (w->gen_status == 0)
+	emit(w, "\n", 1);
+    flush(w);
+    yajl_gen_free(w->gen);
+    w->gen = 0;
+    free(w->buf);
+    w->buf = 0;
+    if (w->err != 0) {
+	errno = w->err;
+	return (-1);
+    }
+    if (w->gen_status != 0) {
+	log_warnx("JSON generator refused a value (yajl_gen_status %d)", w->gen_status);
+	errno = EINVAL;
+	return (-1);
+    }
+    return (0);
+}
+
+/* pfs_jsonw_newline - a line break between two values */
+
+void    pfs_jsonw_newline(struct pfs_jsonw *w)
+{
+    emit(w, "\n", 1);
+}
+
+/* pfs_jsonw_obj, _obj_end, _arr, _arr_end - containers */
+
+void    pfs_jsonw_obj(struct pfs_jsonw *w)
+{
+    gen(w, yajl_gen_map_open(w->gen));
+}
+
+void    pfs_jsonw_obj_end(struct pfs_jsonw *w)
+{
+    gen(w, yajl_gen_map_close(w->gen));
+}
+
+void    pfs_jsonw_arr(struct pfs_jsonw *w)
+{
+    gen(w, yajl_gen_array_open(w->gen));
+}
+
+void    pfs_jsonw_arr_end(struct pfs_jsonw *w)
+{
+    gen(w, yajl_gen_array_close(w->gen));
+}
+
+/* pfs_jsonw_key - a member name the program chose (ASCII) */
+
+void    pfs_jsonw_key(struct pfs_jsonw *w, const char *name)
+{
+    gen(w, yajl_gen_string(w->gen, (const unsigned char *) name, strlen(name)));
+}
+
+/* pfs_jsonw_bool - true or false */
+
+void    pfs_jsonw_bool(struct pfs_jsonw *w, int value)
+{
+    gen(w, yajl_gen_bool(w->gen, value != 0));
+}
+
+/* digits - an unsigned number in decimal, at the end of d[24] */
+
+static char *digits(char *d, uint64_t v)
+{
+    char   *p = d + 24;
 
     do {
 	*--p = (char) ('0' + v % 10);
 	v /= 10;
     } while (v > 0);
-    pfs_jsonw_raw(w, p, (size_t) (d + sizeof(d) - p));
+    return (p);
 }
 
 /* pfs_jsonw_u64 - a number; a string of digits above the signed range */
 
 void    pfs_jsonw_u64(struct pfs_jsonw *w, uint64_t v)
 {
-    if (v > (uint64_t) INT64_MAX) {
-	pfs_jsonw_lit(w, "\"");
-	digits(w, v);
-	pfs_jsonw_lit(w, "\"");
-    } else {
-	digits(w, v);
-    }
+    char    d[24];
+    char   *p = digits(d, v);
+    size_t  n = (size_t) (d + sizeof(d) - p);
+
+    if (v > (uint64_t) INT64_MAX)
+	gen(w, yajl_gen_string(w->gen, (const unsigned char *) p, n));
+    else
+	gen(w, yajl_gen_number(w->gen, p, n));
 }
 
 /* pfs_jsonw_i64 - a signed number */
 
 void    pfs_jsonw_i64(struct pfs_jsonw *w, int64_t v)
 {
-    if (v < 0) {
-	pfs_jsonw_lit(w, "-");
-	digits(w, (uint64_t) 0 - (uint64_t) v);
-    } else {
-	digits(w, (uint64_t) v);
-    }
+    char    d[25];
+    char   *p = digits(d + 1, v < 0 ? (uint64_t) 0 - (uint64_t) v : (uint64_t) v);
+
+    if (v < 0)
+	*--p = '-';
+    gen(w, yajl_gen_number(w->gen, p, (size_t) (d + sizeof(d) - p)));
 }
 
 /* utf8_len - length of a valid UTF-8 sequence at p, 0 if invalid */
@@ -227,59 +326,61 @@ static size_t utf8_len(const unsigned char *p, size_t n, uint32_t *cp)
 
 /* esc_byte - one byte as the character U+10FF00 + byte */
 
-static void esc_byte(struct pfs_jsonw *w, unsigned char b)
+static size_t esc_byte(unsigned char *o, unsigned char b)
 {
-    char    e[4];
-
-    e[0] = (char) ESC_B0;
-    e[1] = (char) ESC_B1;
-    e[2] = (char) (0xBC + (b >> 6));
-    e[3] = (char) (0x80 | (b & 0x3F));
-    pfs_jsonw_raw(w, e, 4);
+    o[0] = ESC_B0;
+    o[1] = ESC_B1;
+    o[2] = (unsigned char) (0xBC + (b >> 6));
+    o[3] = (unsigned char) (0x80 | (b & 0x3F));
+    return (4);
 }
 
 /* pfs_jsonw_str - a JSON string that reads back as exactly these bytes */
 
 void    pfs_jsonw_str(struct pfs_jsonw *w, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *) s;
     const unsigned char *end = p + n;
-    const unsigned char *run;
-    char    esc[6];
+    unsigned char stack[512];
+    unsigned char *buf, *o;
     uint32_t cp;
     size_t  len;
 
-    pfs_jsonw_lit(w, "\"");
+    /* The common case: ASCII or UTF-8 outside the escape range, as it is. */
     while (p < end) {
-	/* The common case: printable ASCII, written as it is. */
-	for (run = p; p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\'; p++)
-	     /* void */ ;
-	if (p > run)
-	    pfs_jsonw_raw(w, (const char *) run, (size_t) (p - run));
-	if (p >= end)
-	    break;
-	if (*p == '"' || *p == '\\') {
-	    esc[0] = '\\';
-	    esc[1] = (char) *p++;
-	    pfs_jsonw_raw(w, esc, 2);
-	} else if (*p < 0x20) {
-	    memcpy(esc, "\\u00", 4);
-	    esc[4] = hex[*p >> 4];
-	    esc[5] = hex[*p & 0xF];
-	    pfs_jsonw_raw(w, esc, 6);
+	if (*p < 0x80)
 	    p++;
+	else if ((len = utf8_len(p, (size_t) (end - p), &cp)) != 0 && cp < 0x10FF00)
+	    p += len;
+	else
+	    break;
+    }
+    if (p == end) {
+	gen(w, yajl_gen_string(w->gen, (const unsigned char *) s, n));
+	return;
+    }
+    /* Each byte takes 4 at most. */
+    buf = n <= sizeof(stack) / 4 ? stack : pfs_reallocarray(0, n, 4);
+    len = (size_t) (p - (const unsigned char *) s);
+    memcpy(buf, s, len);
+    o = buf + len;
+    while (p < end) {
+	if (*p < 0x80) {
+	    *o++ = *p++;
 	} else if ((len = utf8_len(p, (size_t) (end - p), &cp)) == 0) {
-	    esc_byte(w, *p++);			/* not UTF-8 */
+	    o += esc_byte(o, *p++);		/* not UTF-8 */
 	} else if (cp >= 0x10FF00) {
 	    while (len-- > 0)			/* our escape range: by byte */
-		esc_byte(w, *p++);
+		o += esc_byte(o, *p++);
 	} else {
-	    pfs_jsonw_raw(w, (const char *) p, len);
+	    memcpy(o, p, len);
+	    o += len;
 	    p += len;
 	}
     }
-    pfs_jsonw_lit(w, "\"");
+    gen(w, yajl_gen_string(w->gen, buf, (size_t) (o - buf)));
+    if (buf != stack)
+	free(buf);
 }
 
 /* pfs_jsonw_cstr - a NUL-terminated string */
@@ -289,7 +390,7 @@ void    pfs_jsonw_cstr(struct pfs_jsonw *w, const char *s)
     pfs_jsonw_str(w, s, strlen(s));
 }
 
-/* real - a real as jansson writes it */
+/* real - a real that reads back as a real, in any locale */
 
 static void real(struct pfs_jsonw *w, double d)
 {
@@ -305,7 +406,7 @@ static void real(struct pfs_jsonw *w, double d)
 	memcpy(buf + n, ".0", 3);
 	n += 2;
     }
-    pfs_jsonw_raw(w, buf, (size_t) n);
+    gen(w, yajl_gen_number(w->gen, buf, (size_t) n));
 }
 
 /* pfs_jsonw_tree - a jansson value, strings as pfs_jsonw_str() writes them */
@@ -318,25 +419,18 @@ void    pfs_jsonw_tree(struct pfs_jsonw *w, const json_t *v)
 
     switch (json_typeof(v)) {
     case JSON_OBJECT:
-	pfs_jsonw_lit(w, "{");
-	i = 0;
+	pfs_jsonw_obj(w);
 	json_object_foreach((json_t *) v, key, m) {
-	    if (i++ > 0)
-		pfs_jsonw_lit(w, ",");
 	    pfs_jsonw_cstr(w, key);
-	    pfs_jsonw_lit(w, ":");
 	    pfs_jsonw_tree(w, m);
 	}
-	pfs_jsonw_lit(w, "}");
+	pfs_jsonw_obj_end(w);
 	break;
     case JSON_ARRAY:
-	pfs_jsonw_lit(w, "[");
-	json_array_foreach(v, i, m) {
-	    if (i > 0)
-		pfs_jsonw_lit(w, ",");
+	pfs_jsonw_arr(w);
+	json_array_foreach(v, i, m)
 	    pfs_jsonw_tree(w, m);
-	}
-	pfs_jsonw_lit(w, "]");
+	pfs_jsonw_arr_end(w);
 	break;
     case JSON_STRING:
 	pfs_jsonw_str(w, json_string_value(v), json_string_length(v));
@@ -348,28 +442,34 @@ void    pfs_jsonw_tree(struct pfs_jsonw *w, const json_t *v)
 	real(w, json_real_value(v));
 	break;
     case JSON_TRUE:
-	pfs_jsonw_lit(w, "true");
-	break;
     case JSON_FALSE:
-	pfs_jsonw_lit(w, "false");
+	pfs_jsonw_bool(w, json_is_true(v));
 	break;
     default:
-	pfs_jsonw_lit(w, "null");
+	gen(w, yajl_gen_null(w->gen));
 	break;
     }
 }
 
 /* ---- reading ---------------------------------------------------------- */
 
-/* pfs_jsonr_init - a reader over len bytes */
+/* Events beyond the values: a member name, the end of a container. */
+#define EV_KEY		(PFS_JSONR_NULL + 1)
+#define EV_END_OBJECT	(PFS_JSONR_NULL + 2)
+#define EV_END_ARRAY	(PFS_JSONR_NULL + 3)
 
-void    pfs_jsonr_init(struct pfs_jsonr *r, const char *buf, size_t len)
-{
-    r->start = r->p = buf;
-    r->end = buf + len;
-    r->depth = 0;
-    r->why = 0;
-}
+struct pfs_jsonr_ev {
+    int     kind;			/* a pfs_jsonr_type or EV_* */
+    const char *p;			/* string, name or number text */
+    size_t  len;
+    size_t  end;			/* offset just past it */
+};
+
+/* Text yajl gave from its own buffers (escapes undone, chunk edges). */
+struct pfs_jsonr_copy {
+    struct pfs_jsonr_copy *next;
+    char    text[];
+};
 
 /* fail - note the first error */
 
@@ -380,196 +480,226 @@ static int fail(struct pfs_jsonr *r, const char *why)
     return (-1);
 }
 
-/* ws - skip white space */
+/* push - queue one event yajl reported; 1, as yajl's callbacks return */
 
-static void ws(struct pfs_jsonr *r)
+static int push(struct pfs_jsonr *r, int kind, const char *p, size_t len)
 {
-    while (r->p < r->end && (*r->p == ' ' || *r->p == '\n' || *r->p == '\t'
-			     || *r->p == '\r'))
-	r->p++;
+    struct pfs_jsonr_ev *e;
+    struct pfs_jsonr_copy *c;
+
+    if (r->ev_len == r->ev_cap) {
+	r->ev_cap = r->ev_cap ? 2 * r->ev_cap : 1024;
+	r->ev = pfs_reallocarray(r->ev, r->ev_cap, sizeof(*r->ev));
+    }
+    /* Text outside the caller's buffer lives only as long as the callback. */
+    if (len > 0 && (p < r->start || p >= r->end)) {
+	c = pfs_malloc(sizeof(*c) + len);
+	memcpy(c->text, p, len);
+	c->next = r->copies;
+	r->copies = c;
+	p = c->text;
+    }
+    e = r->ev + r->ev_len++;
+    e->kind = kind;
+    e->p = p;
+    e->len = len;
+    e->end = r->base + yajl_get_bytes_consumed(r->yajl);
+    return (1);
 }
 
-/* lit - a literal word */
+/* The yajl callbacks: each queues its event. */
 
-static int lit(struct pfs_jsonr *r, const char *word)
+static int on_null(void *ctx)
 {
-    size_t  n = strlen(word);
-
-    if ((size_t) (r->end - r->p) < n || memcmp(r->p, word, n) != 0)
-	return (fail(r, "not a JSON value"));
-    r->p += n;
-    return (0);
+    return (push(ctx, PFS_JSONR_NULL, 0, 0));
 }
 
-/* ishex - a hex digit */
-
-static int ishex(int c)
+static int on_boolean(void *ctx, int value)
 {
-    return ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'));
+    return (push(ctx, value ? PFS_JSONR_TRUE : PFS_JSONR_FALSE, 0, 0));
 }
 
-/* string - a string token; r->p at the opening quote */
-
-static int string(struct pfs_jsonr *r, struct pfs_jsonr_tok *t)
+static int on_number(void *ctx, const char *text, size_t len)
 {
-    const char *p = r->p + 1;
-    int     i;
+    return (push(ctx, PFS_JSONR_NUMBER, text, len));
+}
 
-    t->type = PFS_JSONR_STRING;
-    t->p = p;
-    t->escaped = 0;
-    while (p < r->end && *p != '"') {
-	if ((unsigned char) *p < 0x20)
-	    return (fail(r, "control character in a string"));
-	if (*p == '\\') {
-	    t->escaped = 1;
-	    if (++p >= r->end)
-		break;
-	    if (*p == 'u') {
-		for (i = 1; i <= 4; i++)
-		    if (p + i >= r->end || !ishex(p[i]))
-			return (fail(r, "bad \\u escape"));
-		p += 4;
-	    } else if (strchr("\"\\/bfnrt", *p) == 0 || *p == 0) {
-		return (fail(r, "bad escape"));
-	    }
+static int on_string(void *ctx, const unsigned char *text, size_t len)
+{
+    return (push(ctx, PFS_JSONR_STRING, (const char *) text, len));
+}
+
+static int on_key(void *ctx, const unsigned char *text, size_t len)
+{
+    return (push(ctx, EV_KEY, (const char *) text, len));
+}
+
+static int on_open(struct pfs_jsonr *r, int kind)
+{
+    if (r->parse_depth >= PFS_JSONR_DEPTH) {
+	fail(r, "nested too deep");
+	return (0);
+    }
+    r->parse_depth++;
+    return (push(r, kind, 0, 0));
+}
+
+static int on_start_map(void *ctx)
+{
+    return (on_open(ctx, PFS_JSONR_OBJECT));
+}
+
+static int on_start_array(void *ctx)
+{
+    return (on_open(ctx, PFS_JSONR_ARRAY));
+}
+
+static int on_end_map(void *ctx)
+{
+    ((struct pfs_jsonr *) ctx)->parse_depth--;
+    return (push(ctx, EV_END_OBJECT, 0, 0));
+}
+
+static int on_end_array(void *ctx)
+{
+    ((struct pfs_jsonr *) ctx)->parse_depth--;
+    return (push(ctx, EV_END_ARRAY, 0, 0));
+}
+
+static const yajl_callbacks callbacks = {
+    on_null, on_boolean, 0, 0, on_number, on_string,
+    on_start_map, on_key, on_end_map, on_start_array, on_end_array,
+};
+
+/* pfs_jsonr_init - a reader over len bytes */
+
+void    pfs_jsonr_init(struct pfs_jsonr *r, const char *buf, size_t len)
+{
+    memset(r, 0, sizeof(*r));
+    r->start = buf;
+    r->end = buf + len;
+    if ((r->yajl = yajl_alloc(&callbacks, &yj_alloc, (void *) r)) == 0)
+	fatalx("out of memory for the JSON parser");
+}
+
+/* pfs_jsonr_fini - free the parser, its events and copies */
+
+void    pfs_jsonr_fini(struct pfs_jsonr *r)
+{
+    struct pfs_jsonr_copy *c;
+
+    if (r->yajl)
+	yajl_free(r->yajl);
+    r->yajl = 0;
+    free(r->ev);
+    r->ev = 0;
+    r->ev_len = r->ev_cap = r->ev_next = 0;
+    while ((c = r->copies) != 0) {
+	r->copies = c->next;
+	free(c);
+    }
+}
+
+/* fill - parse until an event is queued; 0 at the end or on an error */
+
+static int fill(struct pfs_jsonr *r)
+{
+    size_t  total = (size_t) (r->end - r->start);
+    size_t  n;
+    yajl_status st;
+    unsigned char *msg;
+
+    if (r->ev_next < r->ev_len)
+	return (1);
+    r->ev_len = r->ev_next = 0;
+    while (r->ev_len == 0 && r->why == 0 && !r->done) {
+	r->base = r->fed;
+	if (r->fed < total) {
+	    n = total - r->fed < CHUNK ? total - r->fed : CHUNK;
+	    st = yajl_parse(r->yajl, (const unsigned char *) r->start + r->fed, n);
+	    r->fed += n;
+	} else {
+	    st = yajl_complete_parse(r->yajl);
+	    r->done = 1;
 	}
-	p++;
+	if (st == yajl_status_error) {
+	    r->at = r->base + yajl_get_bytes_consumed(r->yajl);
+	    msg = yajl_get_error(r->yajl, 0, 0, 0);
+	    snprintf(r->why_buf, sizeof(r->why_buf), "%s", msg ? (char *) msg : "not JSON");
+	    /* yajl's messages end in a line break. */
+	    r->why_buf[strcspn(r->why_buf, "\n")] = 0;
+	    if (msg)
+		yajl_free_error(r->yajl, msg);
+	    fail(r, r->why_buf);
+	}
+	/* A cancel (yajl_status_client_canceled) set why in the callback. */
     }
-    if (p >= r->end)
-	return (fail(r, "unterminated string"));
-    t->len = (size_t) (p - t->p);
-    r->p = p + 1;
-    return (0);
+    return (r->ev_len > 0 && r->why == 0);
 }
 
-/* number - a number token, by the JSON grammar */
+/* peek - the next event, or NULL at the end or on an error */
 
-static int number(struct pfs_jsonr *r, struct pfs_jsonr_tok *t)
+static struct pfs_jsonr_ev *peek(struct pfs_jsonr *r)
 {
-    const char *p = r->p;
+    if (r->why != 0 || !fill(r))
+	return (0);
+    return (r->ev + r->ev_next);
+}
 
-#define DIGIT(c) ((c) >= '0' && (c) <= '9')
-    t->type = PFS_JSONR_NUMBER;
-    t->p = p;
-    if (p < r->end && *p == '-')
-	p++;
-    if (p < r->end && *p == '0')
-	p++;
-    else if (p < r->end && DIGIT(*p))
-	while (p < r->end && DIGIT(*p))
-	    p++;
-    else
-	return (fail(r, "bad number"));
-    if (p < r->end && *p == '.') {
-	if (++p >= r->end || !DIGIT(*p))
-	    return (fail(r, "bad number"));
-	while (p < r->end && DIGIT(*p))
-	    p++;
-    }
-    if (p < r->end && (*p == 'e' || *p == 'E')) {
-	p++;
-	if (p < r->end && (*p == '+' || *p == '-'))
-	    p++;
-	if (p >= r->end || !DIGIT(*p))
-	    return (fail(r, "bad number"));
-	while (p < r->end && DIGIT(*p))
-	    p++;
-    }
-#undef DIGIT
-    t->len = (size_t) (p - t->p);
-    r->p = p;
-    return (0);
+/* take - the event peek() gave is used */
+
+static void take(struct pfs_jsonr *r)
+{
+    r->at = r->ev[r->ev_next++].end;
 }
 
 /* pfs_jsonr_value - the next value (of a container, its opening only) */
 
 enum pfs_jsonr_type pfs_jsonr_value(struct pfs_jsonr *r, struct pfs_jsonr_tok *t)
 {
-    int     rc = 0;
+    struct pfs_jsonr_ev *e;
 
-    ws(r);
     t->type = PFS_JSONR_ERROR;
-    t->p = r->p;
+    t->p = 0;
     t->len = 0;
-    t->escaped = 0;
-    if (r->why != 0 || r->p >= r->end) {
+    if ((e = peek(r)) == 0) {
 	fail(r, "unexpected end");
 	return (PFS_JSONR_ERROR);
     }
-    switch (*r->p) {
-    case '{':
-    case '[':
-	if (r->depth >= PFS_JSONR_DEPTH) {
-	    fail(r, "nested too deep");
-	    return (PFS_JSONR_ERROR);
-	}
-	t->type = *r->p == '{' ? PFS_JSONR_OBJECT : PFS_JSONR_ARRAY;
-	r->first[r->depth++] = 1;
-	r->p++;
-	return (t->type);
-    case '"':
-	rc = string(r, t);
-	break;
-    case 't':
-	t->type = PFS_JSONR_TRUE;
-	rc = lit(r, "true");
-	break;
-    case 'f':
-	t->type = PFS_JSONR_FALSE;
-	rc = lit(r, "false");
-	break;
-    case 'n':
-	t->type = PFS_JSONR_NULL;
-	rc = lit(r, "null");
-	break;
-    default:
-	rc = number(r, t);
-	break;
+    if (e->kind > PFS_JSONR_NULL) {
+	fail(r, "expected a value");
+	return (PFS_JSONR_ERROR);
     }
-    if (rc < 0)
-	t->type = PFS_JSONR_ERROR;
+    t->type = (enum pfs_jsonr_type) e->kind;
+    t->p = e->p;
+    t->len = e->len;
+    take(r);
+    if (t->type == PFS_JSONR_OBJECT || t->type == PFS_JSONR_ARRAY)
+	r->depth++;
     return (t->type);
-}
-
-/* step - past the comma before the next item, or the closing bracket */
-
-static int step(struct pfs_jsonr *r, char close)
-{
-    ws(r);
-    if (r->why != 0 || r->depth == 0)
-	return (fail(r, "not in a container"));
-    if (r->p < r->end && *r->p == close) {
-	r->p++;
-	r->depth--;
-	return (0);
-    }
-    if (!r->first[r->depth - 1]) {
-	if (r->p >= r->end || *r->p != ',')
-	    return (fail(r, "expected ',' or a closing bracket"));
-	r->p++;
-    }
-    r->first[r->depth - 1] = 0;
-    return (1);
 }
 
 /* pfs_jsonr_member - the next member of the innermost object */
 
 int     pfs_jsonr_member(struct pfs_jsonr *r, struct pfs_jsonr_tok *key)
 {
-    int     rc = step(r, '}');
+    struct pfs_jsonr_ev *e;
 
-    if (rc <= 0)
-	return (rc);
-    ws(r);
-    if (r->p >= r->end || *r->p != '"')
+    if (r->depth == 0)
+	return (fail(r, "not in a container"));
+    if ((e = peek(r)) == 0)
+	return (fail(r, "unexpected end"));
+    if (e->kind == EV_END_OBJECT) {
+	take(r);
+	r->depth--;
+	return (0);
+    }
+    if (e->kind != EV_KEY)
 	return (fail(r, "expected a member name"));
-    if (string(r, key) < 0)
-	return (-1);
-    ws(r);
-    if (r->p >= r->end || *r->p != ':')
-	return (fail(r, "expected ':'"));
-    r->p++;
+    key->type = PFS_JSONR_STRING;
+    key->p = e->p;
+    key->len = e->len;
+    take(r);
     return (1);
 }
 
@@ -577,7 +707,20 @@ int     pfs_jsonr_member(struct pfs_jsonr *r, struct pfs_jsonr_tok *key)
 
 int     pfs_jsonr_element(struct pfs_jsonr *r)
 {
-    return (step(r, ']'));
+    struct pfs_jsonr_ev *e;
+
+    if (r->depth == 0)
+	return (fail(r, "not in a container"));
+    if ((e = peek(r)) == 0)
+	return (fail(r, "unexpected end"));
+    if (e->kind == EV_END_ARRAY) {
+	take(r);
+	r->depth--;
+	return (0);
+    }
+    if (e->kind > PFS_JSONR_NULL)
+	return (fail(r, "expected an array element"));
+    return (1);
 }
 
 /* pfs_jsonr_skip - skip a value whose first token was read */
@@ -609,60 +752,20 @@ int     pfs_jsonr_skip(struct pfs_jsonr *r, const struct pfs_jsonr_tok *t)
 
 int     pfs_jsonr_end(struct pfs_jsonr *r)
 {
-    ws(r);
     if (r->why != 0)
 	return (-1);
-    if (r->p != r->end)
+    if (r->depth != 0)
+	return (fail(r, "unclosed object or array"));
+    if (peek(r) != 0)
 	return (fail(r, "text after the end"));
-    return (0);
+    return (r->why != 0 ? -1 : 0);
 }
 
 /* pfs_jsonr_offset - where the reader is (or stopped) */
 
 size_t  pfs_jsonr_offset(const struct pfs_jsonr *r)
 {
-    return ((size_t) (r->p - r->start));
-}
-
-/* put_utf8 - a code point as UTF-8 */
-
-static size_t put_utf8(char *o, uint32_t c)
-{
-    if (c < 0x80) {
-	o[0] = (char) c;
-	return (1);
-    }
-    if (c < 0x800) {
-	o[0] = (char) (0xC0 | (c >> 6));
-	o[1] = (char) (0x80 | (c & 0x3F));
-	return (2);
-    }
-    if (c < 0x10000) {
-	o[0] = (char) (0xE0 | (c >> 12));
-	o[1] = (char) (0x80 | ((c >> 6) & 0x3F));
-	o[2] = (char) (0x80 | (c & 0x3F));
-	return (3);
-    }
-    o[0] = (char) (0xF0 | (c >> 18));
-    o[1] = (char) (0x80 | ((c >> 12) & 0x3F));
-    o[2] = (char) (0x80 | ((c >> 6) & 0x3F));
-    o[3] = (char) (0x80 | (c & 0x3F));
-    return (4);
-}
-
-/* hex4 - four hex digits */
-
-static uint32_t hex4(const char *p)
-{
-    uint32_t v = 0;
-    int     i;
-
-    for (i = 0; i < 4; i++) {
-	int     c = p[i];
-
-	v = v * 16 + (uint32_t) (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-    }
-    return (v);
+    return (r->at);
 }
 
 /* unescape_bytes - the writer's escaped bytes back, in place */
@@ -687,79 +790,30 @@ static size_t unescape_bytes(char *s, size_t n)
     return ((size_t) (o - (unsigned char *) s));
 }
 
-/* decode - a string token's JSON escapes into buf (never longer) */
-
-static size_t decode(const struct pfs_jsonr_tok *t, char *buf)
-{
-    const char *p = t->p;
-    const char *end = t->p + t->len;
-    size_t  len = 0;
-    uint32_t c, lo;
-
-    if (!t->escaped) {
-	memcpy(buf, t->p, t->len);
-	return (t->len);
-    }
-    while (p < end) {
-	if (*p != '\\') {
-	    buf[len++] = *p++;
-	    continue;
-	}
-	switch (*++p) {
-	case 'b':
-	    buf[len++] = '\b';
-	    break;
-	case 'f':
-	    buf[len++] = '\f';
-	    break;
-	case 'n':
-	    buf[len++] = '\n';
-	    break;
-	case 'r':
-	    buf[len++] = '\r';
-	    break;
-	case 't':
-	    buf[len++] = '\t';
-	    break;
-	case 'u':
-	    c = hex4(p + 1);
-	    p += 4;
-	    /* A surrogate pair is one character. */
-	    if (c >= 0xD800 && c <= 0xDBFF && end - p >= 7 && p[1] == '\\'
-		&& p[2] == 'u' && (lo = hex4(p + 3)) >= 0xDC00 && lo <= 0xDFFF) {
-		c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
-		p += 6;
-	    }
-	    len += put_utf8(buf + len, c);
-	    break;
-	default:				/* " \\ / */
-	    buf[len++] = *p;
-	    break;
-	}
-	p++;
-    }
-    return (len);
-}
-
 /* pfs_jsonr_bytes - a string token as the bytes it stands for */
 
 ssize_t pfs_jsonr_bytes(const struct pfs_jsonr_tok *t, char *out, size_t max)
 {
-    char    stack[512];
     char   *buf;
     size_t  len;
 
-    /* Nothing shrinks more than 12 to 1 (an escaped byte as \\u pairs). */
-    if (t->type != PFS_JSONR_STRING || t->len / 12 > max + 1)
+    if (t->type != PFS_JSONR_STRING)
 	return (-1);
-    buf = t->len < sizeof(stack) ? stack : pfs_malloc(t->len + 1);
-    len = unescape_bytes(buf, decode(t, buf));
+    if (t->len <= max) {
+	memcpy(out, t->p, t->len);
+	len = unescape_bytes(out, t->len);
+	out[len] = 0;
+	return ((ssize_t) len);
+    }
+    /* Longer text may still stand for max bytes or fewer. */
+    buf = pfs_malloc(t->len);
+    memcpy(buf, t->p, t->len);
+    len = unescape_bytes(buf, t->len);
     if (len <= max) {
 	memcpy(out, buf, len);
 	out[len] = 0;
     }
-    if (buf != stack)
-	free(buf);
+    free(buf);
     return (len <= max ? (ssize_t) len : -1);
 }
 
@@ -767,7 +821,7 @@ ssize_t pfs_jsonr_bytes(const struct pfs_jsonr_tok *t, char *out, size_t max)
 
 int     pfs_jsonr_is(const struct pfs_jsonr_tok *t, const char *word)
 {
-    return (t->type == PFS_JSONR_STRING && !t->escaped && t->len == strlen(word)
+    return (t->type == PFS_JSONR_STRING && t->len == strlen(word)
 	    && memcmp(t->p, word, t->len) == 0);
 }
 
@@ -814,54 +868,93 @@ int     pfs_jsonr_i64(const struct pfs_jsonr_tok *t, int64_t *val)
     return (0);
 }
 
-/* pfs_json_unescape_tree - the writer's escaped bytes back, in a tree */
+/* number_tree - a number as jansson holds it: integer or real */
 
-void    pfs_json_unescape_tree(json_t *v)
+static json_t *number_tree(struct pfs_jsonr *r, const struct pfs_jsonr_tok *t)
 {
-    const char *key;
-    char  **keys = 0;
-    size_t  nkeys = 0;
-    char   *buf;
-    json_t *m;
-    size_t  i, n;
+    char    buf[64];
+    char   *end;
+    int64_t i;
+    double  d;
 
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-	json_object_foreach(v, key, m) {
-	    pfs_json_unescape_tree(m);
-	    if (strchr(key, (char) ESC_B0) != 0) {
-		keys = pfs_reallocarray(keys, nkeys + 1, sizeof(*keys));
-		keys[nkeys++] = pfs_strdup(key);
+    if (memchr(t->p, '.', t->len) == 0 && memchr(t->p, 'e', t->len) == 0
+	&& memchr(t->p, 'E', t->len) == 0) {
+	if (pfs_jsonr_i64(t, &i) < 0) {
+	    fail(r, "integer out of range");
+	    return (0);
+	}
+	return (json_integer((json_int_t) i));
+    }
+    if (t->len >= sizeof(buf)) {
+	fail(r, "number too long");
+	return (0);
+    }
+    memcpy(buf, t->p, t->len);
+    buf[t->len] = 0;
+    d = strtod(buf, &end);
+    if (*end != 0) {
+	fail(r, "bad number");
+	return (0);
+    }
+    return (json_real(d));
+}
+
+/* pfs_jsonr_tree - the value whose first token was read, as jansson's */
+
+json_t *pfs_jsonr_tree(struct pfs_jsonr *r, const struct pfs_jsonr_tok *t)
+{
+    struct pfs_jsonr_tok k, v;
+    json_t *tree = 0;
+    json_t *m;
+    char   *name;
+
+    switch (t->type) {
+    case PFS_JSONR_OBJECT:
+	tree = json_object();
+	while (tree && pfs_jsonr_member(r, &k) > 0) {
+	    name = pfs_strndup(k.p, k.len);
+	    name[unescape_bytes(name, strlen(name))] = 0;
+	    m = pfs_jsonr_value(r, &v) == PFS_JSONR_ERROR ? 0 : pfs_jsonr_tree(r, &v);
+	    if (m == 0 || json_object_set_new_nocheck(tree, name, m) < 0) {
+		json_decref(tree);
+		tree = 0;
+	    }
+	    free(name);
+	}
+	break;
+    case PFS_JSONR_ARRAY:
+	tree = json_array();
+	while (tree && pfs_jsonr_element(r) > 0) {
+	    m = pfs_jsonr_value(r, &v) == PFS_JSONR_ERROR ? 0 : pfs_jsonr_tree(r, &v);
+	    if (m == 0 || json_array_append_new(tree, m) < 0) {
+		json_decref(tree);
+		tree = 0;
 	    }
 	}
-	/* Renamed after the walk, so that no value is visited twice. */
-	for (i = 0; i < nkeys; i++) {
-	    buf = pfs_strdup(keys[i]);
-	    buf[unescape_bytes(buf, strlen(buf))] = 0;
-	    m = json_incref(json_object_get(v, keys[i]));
-	    if (json_object_del(v, keys[i]) < 0 || json_object_set_new_nocheck(v, buf, m) < 0)
-		fatalx("out of memory reading the state");
-	    free(buf);
-	    free(keys[i]);
-	}
-	free(keys);
 	break;
-    case JSON_ARRAY:
-	json_array_foreach(v, i, m)
-	    pfs_json_unescape_tree(m);
+    case PFS_JSONR_STRING:
+	name = pfs_malloc(t->len + 1);
+	memcpy(name, t->p, t->len);
+	tree = json_stringn_nocheck(name, unescape_bytes(name, t->len));
+	free(name);
 	break;
-    case JSON_STRING:
-	n = json_string_length(v);
-	if (memchr(json_string_value(v), ESC_B0, n) != 0) {
-	    buf = pfs_malloc(n + 1);
-	    memcpy(buf, json_string_value(v), n);
-	    n = unescape_bytes(buf, n);
-	    if (json_string_setn_nocheck(v, buf, n) < 0)
-		fatalx("out of memory reading the state");
-	    free(buf);
-	}
-	break;
+    case PFS_JSONR_NUMBER:
+	return (number_tree(r, t));
+    case PFS_JSONR_TRUE:
+	return (json_true());
+    case PFS_JSONR_FALSE:
+	return (json_false());
+    case PFS_JSONR_NULL:
+	return (json_null());
     default:
-	break;
+	fail(r, "bad value");
+	return (0);
     }
+    if (tree != 0 && r->why != 0) {
+	json_decref(tree);
+	tree = 0;
+    }
+    if (tree == 0 && r->why == 0)
+	fatalx("out of memory reading the state");
+    return (tree);
 }

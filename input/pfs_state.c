@@ -190,20 +190,19 @@ static void put_counter(const char *name, uint64_t value, void *ctx)
     struct cctx *cc = ctx;
 
     if (cc->n++ > 0)
-	pfs_jsonw_lit(cc->w, ",\n");
+	pfs_jsonw_newline(cc->w);
     pfs_jsonw_cstr(cc->w, name);
-    pfs_jsonw_lit(cc->w, ":");
     pfs_jsonw_u64(cc->w, value);
 }
 
-/* put_sid - a source identity, as 16 hex digits */
+/* put_hex - a 64-bit identity or hash, as 16 hex digits */
 
-static void put_sid(struct pfs_jsonw *w, uint64_t sid)
+static void put_hex(struct pfs_jsonw *w, uint64_t v)
 {
     char    hex[20];
 
-    snprintf(hex, sizeof(hex), "\"%016" PRIx64 "\"", sid);
-    pfs_jsonw_raw(w, hex, 18);
+    snprintf(hex, sizeof(hex), "%016" PRIx64, v);
+    pfs_jsonw_str(w, hex, 16);
 }
 
 /* put_link_members - what an entry holds for a content-filter link */
@@ -215,11 +214,11 @@ static void put_link_members(struct pfs_jsonw *w, const struct pfs_qentry *e)
     int     i;
 
     if (e->flags & PFS_QF_PENDING) {
-	pfs_jsonw_lit(w, ",\"size\":");
+	pfs_jsonw_key(w, "size");
 	pfs_jsonw_u64(w, e->size);
-	pfs_jsonw_lit(w, ",\"nrcpt\":");
+	pfs_jsonw_key(w, "nrcpt");
 	pfs_jsonw_u64(w, e->nrcpt);
-	pfs_jsonw_lit(w, ",\"line\":");
+	pfs_jsonw_key(w, "line");
 	pfs_jsonw_u64(w, e->line);
 	when[0] = t->year;
 	when[1] = t->mon;
@@ -230,16 +229,14 @@ static void put_link_members(struct pfs_jsonw *w, const struct pfs_qentry *e)
 	when[6] = t->usec;
 	when[7] = t->has_tz;
 	when[8] = t->tz_min;
-	pfs_jsonw_lit(w, ",\"when\":[");
-	for (i = 0; i < 9; i++) {
-	    if (i > 0)
-		pfs_jsonw_lit(w, ",");
+	pfs_jsonw_key(w, "when");
+	pfs_jsonw_arr(w);
+	for (i = 0; i < 9; i++)
 	    pfs_jsonw_i64(w, when[i]);
-	}
-	pfs_jsonw_lit(w, "]");
+	pfs_jsonw_arr_end(w);
     }
     if (e->hop_ms > 0) {
-	pfs_jsonw_lit(w, ",\"hop_ms\":");
+	pfs_jsonw_key(w, "hop_ms");
 	pfs_jsonw_u64(w, e->hop_ms);
     }
 }
@@ -248,20 +245,21 @@ static void put_link_members(struct pfs_jsonw *w, const struct pfs_qentry *e)
 
 static void put_queued(struct pfs_jsonw *w, const struct pfs_qentry *e, const char *src)
 {
-    pfs_jsonw_lit(w, "{\"source\":");
+    pfs_jsonw_obj(w);
+    pfs_jsonw_key(w, "source");
     pfs_jsonw_cstr(w, src);
-    pfs_jsonw_lit(w, ",\"sid\":");
-    put_sid(w, e->sid);
-    pfs_jsonw_lit(w, ",\"qid\":");
+    pfs_jsonw_key(w, "sid");
+    put_hex(w, e->sid);
+    pfs_jsonw_key(w, "qid");
     pfs_jsonw_str(w, e->qid, e->qlen);
-    pfs_jsonw_lit(w, ",\"origin\":");
+    pfs_jsonw_key(w, "origin");
     pfs_jsonw_u64(w, e->origin);
-    pfs_jsonw_lit(w, ",\"flags\":");
+    pfs_jsonw_key(w, "flags");
     pfs_jsonw_u64(w, e->flags);
-    pfs_jsonw_lit(w, ",\"account\":");
+    pfs_jsonw_key(w, "account");
     pfs_jsonw_cstr(w, e->account);
     put_link_members(w, e);
-    pfs_jsonw_lit(w, "}");
+    pfs_jsonw_obj_end(w);
 }
 
 struct qctx {
@@ -278,7 +276,7 @@ static void add_queued(const struct pfs_qentry *e, void *ctx)
     const char *src = pfs_table_key(qc->stats, PFS_TBL_SOURCE, e->source);
 
     if (qc->n++ > 0)
-	pfs_jsonw_lit(qc->w, ",\n");
+	pfs_jsonw_newline(qc->w);
     put_queued(qc->w, e, src ? src : "");
 }
 
@@ -293,20 +291,22 @@ static void put_filters(struct pfs_jsonw *w, const PFS_STATS *stats,
     uint32_t row;
     size_t  i;
 
-    pfs_jsonw_lit(w, "\"filters\":[");
+    pfs_jsonw_key(w, "filters");
+    pfs_jsonw_arr(w);
     for (i = 0; (relay = pfs_parser_filter(parser, i, &sid, &row)) != 0; i++) {
 	src = pfs_table_key(stats, PFS_TBL_SOURCE, row);
 	if (i > 0)
-	    pfs_jsonw_lit(w, ",\n");
-	pfs_jsonw_lit(w, "{\"source\":");
+	    pfs_jsonw_newline(w);
+	pfs_jsonw_obj(w);
+	pfs_jsonw_key(w, "source");
 	pfs_jsonw_cstr(w, src ? src : "");
-	pfs_jsonw_lit(w, ",\"sid\":");
-	put_sid(w, sid);
-	pfs_jsonw_lit(w, ",\"relay\":");
+	pfs_jsonw_key(w, "sid");
+	put_hex(w, sid);
+	pfs_jsonw_key(w, "relay");
 	pfs_jsonw_cstr(w, relay);
-	pfs_jsonw_lit(w, "}");
+	pfs_jsonw_obj_end(w);
     }
-    pfs_jsonw_lit(w, "]");
+    pfs_jsonw_arr_end(w);
 }
 
 /* put_hash - a fingerprint: 16 hex digits and a byte count */
@@ -314,16 +314,9 @@ static void put_filters(struct pfs_jsonw *w, const PFS_STATS *stats,
 static void put_hash(struct pfs_jsonw *w, const char *name, const char *bytes_name,
 		             uint64_t hash, unsigned len)
 {
-    char    fp[20];
-
-    snprintf(fp, sizeof(fp), "\"%016" PRIx64 "\"", hash);
-    pfs_jsonw_lit(w, ",\"");
-    pfs_jsonw_raw(w, name, strlen(name));
-    pfs_jsonw_lit(w, "\":");
-    pfs_jsonw_raw(w, fp, 18);
-    pfs_jsonw_lit(w, ",\"");
-    pfs_jsonw_raw(w, bytes_name, strlen(bytes_name));
-    pfs_jsonw_lit(w, "\":");
+    pfs_jsonw_key(w, name);
+    put_hex(w, hash);
+    pfs_jsonw_key(w, bytes_name);
     pfs_jsonw_u64(w, len);
 }
 
@@ -331,23 +324,22 @@ static void put_hash(struct pfs_jsonw *w, const char *name, const char *bytes_na
 
 static void put_pos(struct pfs_jsonw *w, const struct pfs_follow_pos *pos)
 {
-    pfs_jsonw_lit(w, "{\"dev\":");
+    pfs_jsonw_obj(w);
+    pfs_jsonw_key(w, "dev");
     pfs_jsonw_u64(w, pos->dev);
-    pfs_jsonw_lit(w, ",\"ino\":");
+    pfs_jsonw_key(w, "ino");
     pfs_jsonw_u64(w, pos->ino);
-    pfs_jsonw_lit(w, ",\"offset\":");
+    pfs_jsonw_key(w, "offset");
     pfs_jsonw_u64(w, pos->offset);
-    if (pos->skipping)
-	pfs_jsonw_lit(w, ",\"skipping\":true");
-    else
-	pfs_jsonw_lit(w, ",\"skipping\":false");
+    pfs_jsonw_key(w, "skipping");
+    pfs_jsonw_bool(w, pos->skipping);
     put_hash(w, "fingerprint", "fingerprint_bytes", pos->fp_hash, pos->fp_len);
     put_hash(w, "tail", "tail_bytes", pos->tail_hash, pos->tail_len);
-    pfs_jsonw_lit(w, ",\"mtime\":");
+    pfs_jsonw_key(w, "mtime");
     pfs_jsonw_i64(w, pos->mtime_ns);
     if (pos->prev_known)
 	put_hash(w, "previous", "previous_bytes", pos->prev_hash, pos->prev_len);
-    pfs_jsonw_lit(w, "}");
+    pfs_jsonw_obj_end(w);
 }
 
 /* put_files - the "files" array */
@@ -356,7 +348,8 @@ static void put_files(struct pfs_jsonw *w, const PFS_FOLLOW *fw)
 {
     size_t  i;
 
-    pfs_jsonw_lit(w, "\"files\":[");
+    pfs_jsonw_key(w, "files");
+    pfs_jsonw_arr(w);
     for (i = 0; fw != 0 && i < pfs_follow_count(fw); i++) {
 	struct pfs_follow_status st;
 	struct pfs_follow_pos cur, old;
@@ -364,24 +357,25 @@ static void put_files(struct pfs_jsonw *w, const PFS_FOLLOW *fw)
 	pfs_follow_status(fw, i, &st);
 	pfs_follow_get_pos(fw, i, &cur, &old);
 	if (i > 0)
-	    pfs_jsonw_lit(w, ",\n");
-	pfs_jsonw_lit(w, "{\"path\":");
+	    pfs_jsonw_newline(w);
+	pfs_jsonw_obj(w);
+	pfs_jsonw_key(w, "path");
 	pfs_jsonw_cstr(w, st.path);
-	pfs_jsonw_lit(w, ",\"lines\":");
+	pfs_jsonw_key(w, "lines");
 	pfs_jsonw_u64(w, st.lines);
-	pfs_jsonw_lit(w, ",\"rotations\":");
+	pfs_jsonw_key(w, "rotations");
 	pfs_jsonw_u64(w, st.rotations);
 	if (cur.valid) {
-	    pfs_jsonw_lit(w, ",\"position\":");
+	    pfs_jsonw_key(w, "position");
 	    put_pos(w, &cur);
 	}
 	if (old.valid) {
-	    pfs_jsonw_lit(w, ",\"rotated\":");
+	    pfs_jsonw_key(w, "rotated");
 	    put_pos(w, &old);
 	}
-	pfs_jsonw_lit(w, "}");
+	pfs_jsonw_obj_end(w);
     }
-    pfs_jsonw_lit(w, "]");
+    pfs_jsonw_arr_end(w);
 }
 
 /* put_state - the whole state, as it is built */
@@ -393,41 +387,53 @@ static void put_state(struct pfs_jsonw *w, const PFS_STATS *stats, PFS_PARSER *p
     struct cctx cc;
     struct qctx qc;
 
-    pfs_jsonw_lit(w, "{\"format\":\"" STATE_FORMAT "\",\"version\":");
+    pfs_jsonw_obj(w);
+    pfs_jsonw_key(w, "format");
+    pfs_jsonw_cstr(w, STATE_FORMAT);
+    pfs_jsonw_key(w, "version");
     pfs_jsonw_u64(w, STATE_VERSION);
-    pfs_jsonw_lit(w, ",\"agent\":");
+    pfs_jsonw_key(w, "agent");
     pfs_jsonw_cstr(w, PFS_VERSION);
-    pfs_jsonw_lit(w, ",\"saved\":");
+    pfs_jsonw_key(w, "saved");
     pfs_jsonw_i64(w, (int64_t) time((time_t *) 0));
-    pfs_jsonw_lit(w, ",\n");
+    pfs_jsonw_newline(w);
     put_files(w, fw);
     if (cursor != 0) {
-	pfs_jsonw_lit(w, ",\n\"journal\":{\"cursor\":");
+	pfs_jsonw_newline(w);
+	pfs_jsonw_key(w, "journal");
+	pfs_jsonw_obj(w);
+	pfs_jsonw_key(w, "cursor");
 	pfs_jsonw_cstr(w, cursor);
-	pfs_jsonw_lit(w, "}");
+	pfs_jsonw_obj_end(w);
     }
-    pfs_jsonw_lit(w, ",\n\"counters\":{\n");
+    pfs_jsonw_newline(w);
+    pfs_jsonw_key(w, "counters");
+    pfs_jsonw_obj(w);
+    pfs_jsonw_newline(w);
     cc.w = w;
     cc.n = 0;
     pfs_stats_visit(stats, put_counter, &cc);
-    pfs_jsonw_lit(w, "},\n\"queue\":[\n");
+    pfs_jsonw_obj_end(w);
+    pfs_jsonw_newline(w);
+    pfs_jsonw_key(w, "queue");
+    pfs_jsonw_arr(w);
+    pfs_jsonw_newline(w);
     qc.w = w;
     qc.stats = stats;
     qc.n = 0;
     if (parser)
 	pfs_qtable_visit(pfs_parser_qtable(parser), add_queued, &qc);
-    pfs_jsonw_lit(w, "]");
+    pfs_jsonw_arr_end(w);
     if (parser) {
-	pfs_jsonw_lit(w, ",\n");
+	pfs_jsonw_newline(w);
 	put_filters(w, stats, parser);
     }
     if (part != 0) {
-	pfs_jsonw_lit(w, ",\n");
-	pfs_jsonw_cstr(w, state_part.name);
-	pfs_jsonw_lit(w, ":");
+	pfs_jsonw_newline(w);
+	pfs_jsonw_key(w, state_part.name);
 	pfs_jsonw_tree(w, part);
     }
-    pfs_jsonw_lit(w, "}\n");
+    pfs_jsonw_obj_end(w);
 }
 
 /* sync_dir - flush the directory holding path */
@@ -1069,26 +1075,20 @@ static int read_journal(struct walk *wk)
     return (0);
 }
 
-/* read_part - the part's value: jansson builds it, its check() judges it */
+/* read_part - the part's value: built as jansson's, its check() judges it */
 
 static int read_part(struct walk *wk)
 {
     struct pfs_jsonr_tok v;
-    const char *from;
-    json_error_t jerr;
     char    why[256];
 
-    from = wk->r.p;
-    if (value_of(wk, &v) < 0 || pfs_jsonr_skip(&wk->r, &v) < 0)
+    if (value_of(wk, &v) < 0)
 	return (-1);
     if (wk->apply)
-	return (0);
-    wk->part = json_loadb(from, (size_t) (wk->r.p - from), JSON_DECODE_ANY, &jerr);
-    if (wk->part == 0)
-	return (complain(wk, "state file %s: the %s part does not parse: %.100s",
-			 wk->path, state_part.name, jerr.text));
+	return (pfs_jsonr_skip(&wk->r, &v));
     /* Its check and load see the bytes the names had. */
-    pfs_json_unescape_tree(wk->part);
+    if ((wk->part = pfs_jsonr_tree(&wk->r, &v)) == 0)
+	return (-1);
     why[0] = 0;
     if (state_part.check(wk->part, why, sizeof(why)) < 0)
 	return (complain(wk, "state file %s: %s", wk->path, why));
@@ -1172,15 +1172,19 @@ static int read_root(struct walk *wk)
 
 static int walk(struct walk *wk, const char *buf, size_t len)
 {
+    int     ret = 0;
+
     pfs_jsonr_init(&wk->r, buf, len);
     wk->seen = 0;
     wk->bad = 0;
-    if (read_root(wk) == 0)
-	return (0);
-    if (!wk->bad)
-	seterr(wk->err, wk->errlen, "state file %s is corrupt at byte %zu: %s",
-	       wk->path, pfs_jsonr_offset(&wk->r), wk->r.why ? wk->r.why : "?");
-    return (-1);
+    if (read_root(wk) < 0) {
+	if (!wk->bad)
+	    seterr(wk->err, wk->errlen, "state file %s is corrupt at byte %zu: %s",
+		   wk->path, pfs_jsonr_offset(&wk->r), wk->r.why ? wk->r.why : "?");
+	ret = -1;
+    }
+    pfs_jsonr_fini(&wk->r);
+    return (ret);
 }
 
 /* set_aside - keep a bad state file for inspection */

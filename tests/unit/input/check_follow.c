@@ -40,6 +40,7 @@
 #include "pfs_json.h"
 #include "pfs_log.h"
 #include "pfs_state.h"
+#include "pfs_util.h"
 
 struct rig {
     char    dir[PATH_MAX];
@@ -1377,17 +1378,13 @@ START_TEST(test_json_roundtrip)
     fd = open(path_in(&r, "t.json"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     ck_assert_int_ge(fd, 0);
     pfs_jsonw_init(&w, fd);
-    pfs_jsonw_lit(&w, "[");
-    for (i = 0; i < 200; i++) {
+    pfs_jsonw_arr(&w);
+    for (i = 0; i < 200; i++)
 	pfs_jsonw_str(&w, strs[i], lens[i]);
-	pfs_jsonw_lit(&w, ",");
-    }
     pfs_jsonw_u64(&w, UINT64_MAX);
-    pfs_jsonw_lit(&w, ",");
     pfs_jsonw_u64(&w, (uint64_t) INT64_MAX);
-    pfs_jsonw_lit(&w, ",");
     pfs_jsonw_i64(&w, INT64_MIN);
-    pfs_jsonw_lit(&w, "]");
+    pfs_jsonw_arr_end(&w);
     ck_assert_int_eq(pfs_jsonw_finish(&w), 0);
     close(fd);
     text = read_text(path_in(&r, "t.json"));
@@ -1419,9 +1416,105 @@ START_TEST(test_json_roundtrip)
     ck_assert_uint_eq(v, (uint64_t) INT64_MAX + 1);
     ck_assert_int_eq(pfs_jsonr_element(&rd), 0);
     ck_assert_int_eq(pfs_jsonr_end(&rd), 0);
+    pfs_jsonr_fini(&rd);
     rig_teardown(&r);
 }
 END_TEST
+
+/* read_big - a whole file into memory (free it) */
+
+static char *read_big(const char *path, size_t *len)
+{
+    struct stat st;
+    char   *buf;
+    int     fd = open(path, O_RDONLY);
+
+    ck_assert_msg(fd >= 0 && fstat(fd, &st) == 0, "%s: %s", path, strerror(errno));
+    buf = pfs_malloc((size_t) st.st_size + 1);
+    ck_assert_int_eq(read(fd, buf, (size_t) st.st_size), st.st_size);
+    close(fd);
+    buf[st.st_size] = 0;
+    *len = (size_t) st.st_size;
+    return (buf);
+}
+
+/*
+ * Text far longer than the parser's 64 KiB chunks, strings cut at chunk
+ * edges and with escapes, and a jansson tree: all read back as written.
+ */
+START_TEST(test_json_chunks_tree)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+    struct pfs_jsonw w;
+    struct pfs_jsonr rd;
+    struct pfs_jsonr_tok t;
+    char    want[40], out[64];
+    char   *text;
+    size_t  len;
+    json_t *tree, *back;
+    size_t  i, n = 20000;
+    int     fd;
+
+    rig_setup(&r, 1, names, 0, 0);
+    /* Names and strings that are not UTF-8, as the account table has. */
+    tree = json_pack("{s:i, s:f, s:b, s:n, s:[s, o], s:o}",
+		     "count", 42, "share", 0.25, "on", 1, "none",
+		     "list", "a\"b", json_stringn_nocheck("x\377y\0z", 5),
+		     "caf\303\251", json_object());
+    ck_assert_ptr_nonnull(tree);
+    ck_assert_int_eq(json_object_set_new_nocheck(json_object_get(tree, "caf\303\251"),
+						 "acc\376ount", json_integer(INT64_MIN)), 0);
+    ck_assert_ptr_nonnull(tree);
+    fd = open(path_in(&r, "c.json"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ck_assert_int_ge(fd, 0);
+    pfs_jsonw_init(&w, fd);
+    pfs_jsonw_obj(&w);
+    pfs_jsonw_key(&w, "strings");
+    pfs_jsonw_arr(&w);
+    for (i = 0; i < n; i++) {
+	snprintf(want, sizeof(want), "\"%zu\\\t\xff%zu", i, n - i);
+	pfs_jsonw_cstr(&w, want);
+	if (i % 1000 == 0)
+	    pfs_jsonw_newline(&w);
+    }
+    pfs_jsonw_arr_end(&w);
+    pfs_jsonw_key(&w, "tree");
+    pfs_jsonw_tree(&w, tree);
+    pfs_jsonw_obj_end(&w);
+    ck_assert_int_eq(pfs_jsonw_finish(&w), 0);
+    close(fd);
+    text = read_big(path_in(&r, "c.json"), &len);
+    ck_assert_uint_gt(len, 4 * 64 * 1024);
+    pfs_jsonr_init(&rd, text, len);
+    ck_assert_int_eq(pfs_jsonr_value(&rd, &t), PFS_JSONR_OBJECT);
+    ck_assert_int_eq(pfs_jsonr_member(&rd, &t), 1);
+    ck_assert(pfs_jsonr_is(&t, "strings"));
+    ck_assert_int_eq(pfs_jsonr_value(&rd, &t), PFS_JSONR_ARRAY);
+    for (i = 0; i < n; i++) {
+	snprintf(want, sizeof(want), "\"%zu\\\t\xff%zu", i, n - i);
+	ck_assert_int_eq(pfs_jsonr_element(&rd), 1);
+	ck_assert_int_eq(pfs_jsonr_value(&rd, &t), PFS_JSONR_STRING);
+	ck_assert_int_eq(pfs_jsonr_bytes(&t, out, sizeof(out) - 1), (ssize_t) strlen(want));
+	ck_assert_str_eq(out, want);
+    }
+    ck_assert_int_eq(pfs_jsonr_element(&rd), 0);
+    ck_assert_int_eq(pfs_jsonr_member(&rd, &t), 1);
+    ck_assert(pfs_jsonr_is(&t, "tree"));
+    ck_assert_int_eq(pfs_jsonr_value(&rd, &t), PFS_JSONR_OBJECT);
+    back = pfs_jsonr_tree(&rd, &t);
+    ck_assert_msg(back != 0, "tree: %s", rd.why ? rd.why : "?");
+    ck_assert_msg(json_equal(tree, back), "the tree reads back as written");
+    ck_assert_int_eq(pfs_jsonr_member(&rd, &t), 0);
+    ck_assert_int_eq(pfs_jsonr_end(&rd), 0);
+    pfs_jsonr_fini(&rd);
+    json_decref(back);
+    json_decref(tree);
+    free(text);
+    rig_teardown(&r);
+}
+END_TEST
+
 
 /* read_one - the first string member of an object, or "ERR" */
 
@@ -1430,21 +1523,23 @@ static const char *read_one(const char *text)
     static char out[256];
     struct pfs_jsonr rd;
     struct pfs_jsonr_tok k, t;
+    int     bad = 0;
 
     pfs_jsonr_init(&rd, text, strlen(text));
     if (pfs_jsonr_value(&rd, &t) != PFS_JSONR_OBJECT)
-	return ("ERR");
-    while (pfs_jsonr_member(&rd, &k) > 0) {
+	bad = 1;
+    while (!bad && pfs_jsonr_member(&rd, &k) > 0) {
 	if (pfs_jsonr_value(&rd, &t) == PFS_JSONR_ERROR)
-	    return ("ERR");
-	if (pfs_jsonr_is(&k, "s")) {
-	    if (pfs_jsonr_bytes(&t, out, sizeof(out) - 1) < 0)
-		return ("ERR");
-	} else if (pfs_jsonr_skip(&rd, &t) < 0) {
-	    return ("ERR");
-	}
+	    bad = 1;
+	else if (pfs_jsonr_is(&k, "s"))
+	    bad = pfs_jsonr_bytes(&t, out, sizeof(out) - 1) < 0;
+	else
+	    bad = pfs_jsonr_skip(&rd, &t) < 0;
     }
-    return (pfs_jsonr_end(&rd) < 0 ? "ERR" : out);
+    if (!bad)
+	bad = pfs_jsonr_end(&rd) < 0;
+    pfs_jsonr_fini(&rd);
+    return (bad ? "ERR" : out);
 }
 
 /* The reader follows the JSON grammar, escapes and all, and no further. */
@@ -1981,6 +2076,7 @@ static Suite *follow_suite(void)
     tcase_add_test(tc, test_overwritten_in_linger);
     tcase_add_test(tc, test_rewritten_same_head);
     tcase_add_test(tc, test_json_roundtrip);
+    tcase_add_test(tc, test_json_chunks_tree);
     tcase_add_test(tc, test_json_grammar);
     tcase_add_test(tc, test_state_big_counters);
     tcase_add_test(tc, test_state_any_bytes);
