@@ -22,9 +22,17 @@
  *	follower's poll and the state save are snmp_alarm timers, and
  *	Net-SNMP's own AgentX ping alarm reconnects to snmpd when it comes
  *	back. While snmpd is away the lines are still read and counted; the
- *	registrations are replayed on reconnection, so nothing is lost. The
- *	state is saved every save_interval seconds when something was read
- *	since the last save (pfs_follow_changes()), and at exit. When
+ *	registrations are replayed on reconnection, so nothing is lost. When
+ *	no state was loaded (first start, or a corrupt one set aside), the
+ *	state is saved at once, as soon as the positions are set (so that a
+ *	kill before the first timer loses nothing), then every
+ *	save_interval seconds when something was
+ *	read since the last save (pfs_follow_changes()), and at exit. A
+ *	save is skipped while less than 200 times the CPU time of the last
+ *	one has passed: a large state is saved less often, with at most
+ *	half a percent of a core; each save is a consistent snapshot, so a
+ *	restart after a kill reads again what came after it, never more or
+ *	less. When
  *	the follower has more to read than one budget allows, the loop polls
  *	without blocking until it has caught up, answering requests in
  *	between.
@@ -173,6 +181,8 @@ struct daemon {
     int     queue_failing;		/* postqueue failed; logged once */
     int     saved_once;			/* saved_changes is valid */
     uint64_t saved_changes;		/* pfs_follow_changes() at the last save */
+    double  saved_at;			/* monotonic seconds of the last save */
+    double  save_gap;			/* no save sooner after it (seconds) */
     uint64_t saved_notes;		/* notifications pushed and sent, then */
     int     pidfd;
     char   *pidfile;
@@ -336,7 +346,25 @@ static uint64_t notes_mark(const struct daemon *d)
 	    + (d->am ? pfs_alertmib_sent(d->am) : 0));
 }
 
-/* save_state - write the state file; complain once per failure streak */
+/* clock_s - seconds on a clock */
+
+static double clock_s(clockid_t id)
+{
+    struct timespec ts;
+
+    clock_gettime(id, &ts);
+    return ((double) ts.tv_sec + (double) ts.tv_nsec / 1e9);
+}
+
+/*
+ * save_state - write the state file; complain once per failure streak.
+ * A save is skipped when nothing was read since the last one, and when
+ * the last one was less than SAVE_CPU_FACTOR times its CPU time ago: a
+ * large state is saved less often, with at most half a percent of a core.
+ * Every save is a whole, consistent snapshot: saving less often costs
+ * a restart more lines to read again, never a line lost or counted twice.
+ */
+#define SAVE_CPU_FACTOR	200
 
 static void save_state(struct daemon *d, int force)
 {
@@ -344,14 +372,27 @@ static void save_state(struct daemon *d, int force)
     uint64_t changes = pfs_follow_changes(d->follow)
     + (d->journal ? pfs_journal_changes(d->journal) : 0);
     uint64_t notes = notes_mark(d);
+    double  cpu0, now = clock_s(CLOCK_MONOTONIC);
+    int     rc;
 
     /* Nothing read or notified since the last save: the file would be the same. */
     if (!force && d->saved_once && !d->save_failing && changes == d->saved_changes
 	&& notes == d->saved_notes)
 	return;
-    if (pfs_state_save_cursor(d->state_path, d->st, d->parser, d->follow,
-			      d->journal ? pfs_journal_cursor(d->journal) : 0,
-			      err, sizeof(err)) < 0) {
+    if (!force && d->saved_once && now - d->saved_at < d->save_gap)
+	return;
+    cpu0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
+    rc = pfs_state_save_cursor(d->state_path, d->st, d->parser, d->follow,
+			       d->journal ? pfs_journal_cursor(d->journal) : 0,
+			       err, sizeof(err));
+    cpu0 = clock_s(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+    d->saved_at = now;
+    d->save_gap = cpu0 * SAVE_CPU_FACTOR;
+    if (rc == 0)
+	log_debug("state", "state saved to %s: %llu bytes, %.1f ms CPU",
+		  d->state_path, (unsigned long long) pfs_state_saved_bytes(),
+		  cpu0 * 1e3);
+    if (rc < 0) {
 	if (!d->save_failing)
 	    log_warnx("cannot save the state: %s", err);
 	d->save_failing = 1;
@@ -374,7 +415,7 @@ static void notes_saved(struct daemon *d)
      * again if the agent were killed now and read those lines again.
      */
     if (d->saved_once && !d->save_failing && notes_mark(d) != d->saved_notes)
-	save_state(d, 0);
+	save_state(d, 1);			/* whatever the cost spacing says */
 }
 
 /* on_follow_fd - inotify says something changed */
@@ -972,6 +1013,9 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
     case PFS_STATE_BAD:
 	log_warnx("%s", err);
 	break;
+    case PFS_STATE_UNREADABLE:
+	/* Saving would replace a state that may well be good. */
+	fatalx("%s; refusing to start", err);
     }
     pfs_follow_start(d.follow);
     if (d.journal) {
@@ -979,6 +1023,13 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
 	    pfs_journal_set_cursor(d.journal, cursor);
 	pfs_journal_start(d.journal);
     }
+    /*
+     * No state was loaded: save the positions now, before anything else,
+     * so that a kill before the first timer loses nothing. (A loaded
+     * state is on disk already; a restart from it reads the same lines.)
+     */
+    if (sr != PFS_STATE_LOADED)
+	save_state(&d, 1);
     setup_snmp(&d, sr == PFS_STATE_LOADED);
 
     if ((fd = pfs_follow_fd(d.follow)) >= 0)

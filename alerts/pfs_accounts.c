@@ -698,8 +698,11 @@ json_t *pfs_accounts_save(const PFS_ACCOUNTS *a)
 	    snprintf(day, sizeof(day), "-");
 	else
 	    pfs_day_format(e->day, day, sizeof(day));
-	o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:b}",
-		      "account", e->name, "sender", e->sender, "day", day,
+	/* Names are bytes from the log: not always UTF-8 (pfs_state(3) copes). */
+	o = json_pack("{s:o, s:o, s:s, s:I, s:I, s:I, s:I, s:b}",
+		      "account", json_stringn_nocheck(e->name, strlen(e->name)),
+		      "sender", json_stringn_nocheck(e->sender, strlen(e->sender)),
+		      "day", day,
 		      "received", (json_int_t) e->received,
 		      "msgs_out", (json_int_t) e->msgs_out,
 		      "rcpts_out", (json_int_t) e->rcpts_out,

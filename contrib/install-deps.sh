@@ -16,7 +16,7 @@
 set -eu
 
 what=${1:-test}
-build_pkgs="gcc make autoconf automake pkg-config libsnmp-dev libpcre2-dev libjansson-dev
+build_pkgs="gcc make autoconf automake pkg-config libsnmp-dev libpcre2-dev libjansson-dev libyajl-dev
  libsystemd-dev snmpd snmp procps iproute2"
 test_pkgs="check snmptrapd smitools libsnmp-base postfix mrtg clang libclang-rt-14-dev
  systemd systemd-journal-remote groff-base man-db valgrind strace

@@ -50,7 +50,9 @@
  *	is read from its start. The rotated file stays open, and is read as
  *	it grows (a syslog daemon writes to it until it is told to reopen),
  *	until it has been idle for the linger time (30 s). Then a last
- *	unfinished line is passed on as it is, as --once would.
+ *	unfinished line is passed on as it is, as --once would. If the
+ *	rotated file's first bytes change meanwhile (a copy of the log
+ *	written onto its name), it is closed without reading on.
  * .IP \(bu
  *	The path is gone: the open file becomes the rotated file, and the
  *	path is read from its start when it comes back.
@@ -61,21 +63,40 @@
  *	(a file whose name starts with the log's name, with the same
  *	fingerprint, not compressed) and read from the old position to its
  *	end; then the file is read from its start.
+ * .IP \(bu
+ *	The file was empty (just truncated, or new after a rotation) when
+ *	last looked at, and its modification time moved: lines may have
+ *	been written, copied and truncated away before they were read. The
+ *	directory is searched for such copies: rotated names of the log
+ *	(NAME.1, NAME-20241122, ...: NAME, then "." "-" or "_", then digits,
+ *	dots, dashes, underscores), not compressed, modified since, other than
+ *	the current and the rotated file, and not starting with bytes the
+ *	agent knows (the file before this one, the rotated file, the current
+ *	file). Each is read whole, oldest first, before the file.
+ * .PP
+ *	A file is identified by its device and inode and by its content: a
+ *	hash of its first 256 bytes (the fingerprint) and, for a saved
+ *	position, of the 256 bytes before the position. A file whose first
+ *	bytes or bytes before the position changed is another file, whatever
+ *	its inode.
  * .PP
  *	pfs_follow_set_pos(), called by pfs_state_load() before
  *	pfs_follow_start(), gives each path its saved position. If the path
  *	still names the saved device and inode with the saved fingerprint,
  *	reading resumes there. Otherwise the log was rotated while the agent
  *	was down: the directory is searched for the saved file (same device
- *	and inode, or a copy with the same fingerprint), which is read from
+ *	and inode, or a copy with the same fingerprints), which is read from
  *	the saved position to its end; files rotated after it (the log's
  *	siblings last written no earlier than it: a second rotation while
  *	down) are read whole, oldest first; then the path is read from its
- *	start.
+ *	start. A position saved at the start of an empty file also looks
+ *	for copies made while the agent was down, as above, with the saved
+ *	modification time.
  *	Names ending in .gz, .xz, .bz2, .zst, .lz4, .lzma, .Z or .zip are
  *	never opened. A path with no saved position is read from its end
  *	(the start of its last complete line) unless from_start is set; a
- *	path that appears after the start is read from its start.
+ *	path that appears after the start, or that the saved state names
+ *	without a position (it did not exist then), is read from its start.
  * DIAGNOSTICS
  *	A missing or unreadable log file is reported once, with the reason,
  *	and again only when the reason changes; it is retried on every poll.
@@ -126,6 +147,10 @@ struct stream {
     uint64_t offset;			/* bytes consumed */
     uint64_t fp_hash;
     unsigned fp_len;
+    uint64_t prev_hash;			/* first bytes of the file before */
+    unsigned prev_len;			/* 0: none */
+    int     prev_known;			/* prev_* say what was before */
+    int64_t mtime_ns;			/* modification time last looked at */
     time_t  grew;			/* monotonic time of last growth */
     long long modified_ms;		/* monotonic time of last IN_MODIFY */
     int     backlog;			/* budget ran out */
@@ -146,6 +171,11 @@ struct pfs_file {
     uint64_t rotations;
     int     warned;			/* errno last reported, 0: none */
     int     started;			/* pfs_follow_start() done for it */
+    int     known;			/* the saved state names the path */
+    struct {
+	uint64_t dev, ino;
+    }       done[2 * MAX_BETWEEN];	/* read whole in this catch-up */
+    size_t  ndone;
     struct pfs_follow_pos saved_cur;
     struct pfs_follow_pos saved_old;
 };
@@ -211,9 +241,9 @@ static uint64_t fnv64(const unsigned char *p, size_t len)
     return (h);
 }
 
-/* fp_read - hash of the first len bytes; -1 if fewer can be read */
+/* hash_at - hash of len bytes at offset; -1 if fewer can be read */
 
-static int fp_read(int fd, unsigned len, uint64_t *hash)
+static int hash_at(int fd, uint64_t offset, unsigned len, uint64_t *hash)
 {
     unsigned char buf[PFS_FOLLOW_FP_MAX];
     size_t  got = 0;
@@ -222,7 +252,7 @@ static int fp_read(int fd, unsigned len, uint64_t *hash)
     if (len > sizeof(buf))
 	len = sizeof(buf);
     while (got < len) {
-	n = pread(fd, buf + got, len - got, (off_t) got);
+	n = pread(fd, buf + got, len - got, (off_t) (offset + got));
 	if (n < 0 && errno == EINTR)
 	    continue;
 	if (n <= 0)
@@ -231,6 +261,29 @@ static int fp_read(int fd, unsigned len, uint64_t *hash)
     }
     *hash = fnv64(buf, len);
     return (0);
+}
+
+/* fp_read - hash of the first len bytes; -1 if fewer can be read */
+
+static int fp_read(int fd, unsigned len, uint64_t *hash)
+{
+    return (hash_at(fd, 0, len, hash));
+}
+
+/* tail_read - hash of the len bytes before offset; -1 if unreadable */
+
+static int tail_read(int fd, uint64_t offset, unsigned len, uint64_t *hash)
+{
+    if (len > offset)
+	return (-1);
+    return (hash_at(fd, offset - len, len, hash));
+}
+
+/* mtime_ns - a file's modification time in nanoseconds */
+
+static int64_t mtime_ns(const struct stat *st)
+{
+    return ((int64_t) st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec);
 }
 
 /* fp_match - the file starts with the bytes of the fingerprint */
@@ -242,6 +295,36 @@ static int fp_match(int fd, uint64_t hash, unsigned len)
     if (len == 0)
 	return (1);
     return (fp_read(fd, len, &h) == 0 && h == hash);
+}
+
+/*
+ * pos_match - the open file still holds what the position was taken in:
+ * at least offset bytes, the same first bytes, the same bytes before the
+ * position.
+ */
+static int pos_match(int fd, uint64_t size, const struct pfs_follow_pos *pos)
+{
+    uint64_t h;
+
+    return (size >= pos->offset && fp_match(fd, pos->fp_hash, pos->fp_len)
+	    && (pos->tail_len == 0
+		|| (tail_read(fd, pos->offset, pos->tail_len, &h) == 0
+		    && h == pos->tail_hash)));
+}
+
+/* twin - two open files start with the same bytes (as far as both go) */
+
+static int twin(int fd1, uint64_t size1, int fd2, uint64_t size2)
+{
+    unsigned len = PFS_FOLLOW_FP_MAX;
+    uint64_t h1, h2;
+
+    if (size1 < len)
+	len = (unsigned) size1;
+    if (size2 < len)
+	len = (unsigned) size2;
+    return (len > 0 && fp_read(fd1, len, &h1) == 0 && fp_read(fd2, len, &h2) == 0
+	    && h1 == h2);
 }
 
 /* fp_update - extend a short fingerprint as the file grows */
@@ -273,6 +356,25 @@ static int is_compressed(const char *name)
     return (0);
 }
 
+/*
+ * is_rotated_name - name is base followed by what logrotate and the
+ * like append: ".1", "-20241122", ".2024-11-22", "-2024112213", ...
+ */
+static int is_rotated_name(const char *base, const char *name)
+{
+    size_t  blen = strlen(base);
+    const char *p;
+
+    if (strncmp(name, base, blen) != 0
+	|| (name[blen] != '.' && name[blen] != '-' && name[blen] != '_')
+	|| name[blen + 1] == 0)
+	return (0);
+    for (p = name + blen + 1; *p; p++)
+	if ((*p < '0' || *p > '9') && *p != '.' && *p != '-' && *p != '_')
+	    return (0);
+    return (1);
+}
+
 /* split_path - directory and last component of a path */
 
 static void split_path(const char *path, char **dir, char **base)
@@ -288,6 +390,29 @@ static void split_path(const char *path, char **dir, char **base)
     } else {
 	*dir = pfs_strndup(path, (size_t) (slash - path));
 	*base = pfs_strdup(slash + 1);
+    }
+}
+
+/* done_has - a file already read whole in this catch-up */
+
+static int done_has(const struct pfs_file *f, const struct stat *st)
+{
+    size_t  i;
+
+    for (i = 0; i < f->ndone; i++)
+	if (f->done[i].dev == (uint64_t) st->st_dev && f->done[i].ino == (uint64_t) st->st_ino)
+	    return (1);
+    return (0);
+}
+
+/* done_add - remember a file read whole in this catch-up */
+
+static void done_add(struct pfs_file *f, const struct stat *st)
+{
+    if (f->ndone < sizeof(f->done) / sizeof(f->done[0])) {
+	f->done[f->ndone].dev = (uint64_t) st->st_dev;
+	f->done[f->ndone].ino = (uint64_t) st->st_ino;
+	f->ndone++;
     }
 }
 
@@ -369,6 +494,7 @@ static void stream_attach(struct pfs_file *f, struct stream *s, int fd,
     s->offset = offset;
     s->lb.skipping = skipping;
     s->grew = now_mono();
+    s->mtime_ns = mtime_ns(st);
     fp_update(s, (uint64_t) st->st_size);
     stream_watch(f, s, name);
     f->fw->changes++;
@@ -530,8 +656,7 @@ static int locate(struct pfs_file *f, const struct pfs_follow_pos *pos,
 		continue;
 	    if ((fd = open_regular(name, st_out)) < 0)
 		continue;
-	    if ((uint64_t) st_out->st_size >= pos->offset
-		&& fp_match(fd, pos->fp_hash, pos->fp_len)
+	    if (pos_match(fd, (uint64_t) st_out->st_size, pos)
 		&& (pass == 1 || ((uint64_t) st_out->st_dev == pos->dev
 				  && (uint64_t) st_out->st_ino == pos->ino))) {
 		closedir(dp);
@@ -545,11 +670,18 @@ static int locate(struct pfs_file *f, const struct pfs_follow_pos *pos,
     return (-1);
 }
 
-/* read_saved_elsewhere - the rest of a saved file now under another name */
+static void find_copies(struct pfs_file *, struct stream *, const struct stat *,
+			        int64_t, int64_t, const struct pfs_follow_pos *);
 
+/*
+ * read_saved_elsewhere - the rest of a saved file now under another
+ * name. With other (the rotated file's position), a file that was empty
+ * when saved is the current file of then: copies made of lines written
+ * to it after the save, and truncated away, are read first.
+ */
 static int read_saved_elsewhere(struct pfs_file *f, const struct pfs_follow_pos *pos,
 				        int copies_only, const struct stat *excl,
-				        struct stream *into)
+				        struct stream *into, const struct pfs_follow_pos *other)
 {
     struct stat st;
     char    name[PATH_MAX];
@@ -567,6 +699,12 @@ static int read_saved_elsewhere(struct pfs_file *f, const struct pfs_follow_pos 
     stream_attach(f, into, fd, &st, name, pos->offset, pos->skipping);
     into->fp_hash = pos->fp_hash;
     into->fp_len = pos->fp_len;
+    into->prev_hash = pos->prev_hash;
+    into->prev_len = pos->prev_len;
+    into->prev_known = pos->prev_known;
+    if (other != 0 && pos->offset == 0 && pos->fp_len == 0 && !pos->skipping
+	&& pos->mtime_ns != 0 && pos->prev_known)
+	find_copies(f, into, &st, pos->mtime_ns, mtime_ns(&st), other);
     fp_update(into, (uint64_t) st.st_size);
     stream_drain(f, into);
     return (0);
@@ -596,11 +734,12 @@ static int by_mtime(const void *a, const void *b)
  * stopped (a second rotation renamed or copied the log again): the
  * log's siblings, not compressed, last written no earlier than the saved
  * file, other than the saved, the earlier and the current file. Each is
- * read from its start, oldest first.
+ * read from its start, oldest first; last gets the fingerprint of the
+ * last one read (it is left alone when none is).
  */
 static void read_between(struct pfs_file *f, const struct stream *saved,
 			         const struct pfs_follow_pos *earlier,
-			         const struct stat *cur)
+			         const struct stat *cur, struct pfs_follow_pos *last)
 {
     struct between *b = 0;
     struct stat sst, st;
@@ -648,18 +787,161 @@ static void read_between(struct pfs_file *f, const struct stream *saved,
 
 	if ((fd = open_regular(b[i].name, &st)) < 0)
 	    continue;
-	if (st.st_dev != b[i].dev || st.st_ino != b[i].ino
+	if (st.st_dev != b[i].dev || st.st_ino != b[i].ino || done_has(f, &st)
 	    || (saved->fp_len > 0 && fp_match(fd, saved->fp_hash, saved->fp_len))) {
 	    close(fd);				/* replaced, or a twin of the saved */
 	    continue;
 	}
-	log_info("log file %s: reading %s, rotated while the agent was stopped",
+	log_info("log file %s: reading %s, rotated before the agent looked",
 		 f->path, b[i].name);
+	done_add(f, &st);
 	stream_attach(f, &tmp, fd, &st, b[i].name, 0, 0);
 	stream_drain(f, &tmp);
+	last->fp_hash = tmp.fp_hash;
+	last->fp_len = tmp.fp_len;
 	stream_close(f, &tmp);
     }
     free(b);
+}
+
+/*
+ * find_copies - copies made of the current file while the agent did not
+ * look: the file (s, open, stat cst) was empty or unread when the agent
+ * last looked at it, at modification time ref (live, or the saved
+ * position); since then lines were written to it, copied to a rotated
+ * name and truncated away (copytruncate), perhaps more than once. Such a
+ * copy has a rotated name of the log (is_rotated_name()), is not
+ * compressed, was modified no earlier than ref and no later than upto
+ * (the file's own last change, when it was renamed away since: what
+ * is newer came after it), is neither the current
+ * nor the rotated file (other), and starts with bytes the agent does not
+ * know: not those of the file before (s->prev_*), of the rotated file,
+ * or of the current file (a copy of what is still there). Each is read
+ * whole, oldest first, before the current file.
+ */
+static void find_copies(struct pfs_file *f, struct stream *s, const struct stat *cst,
+			        int64_t ref, int64_t upto, const struct pfs_follow_pos *other)
+{
+    struct between *b = 0;
+    struct stat st;
+    struct dirent *de;
+    DIR    *dp;
+    size_t  n = 0, i, seen = 0;
+    int     fd;
+
+    if ((dp = opendir(f->dir)) == 0)
+	return;
+    while ((de = readdir(dp)) != 0 && seen++ < MAX_DIRENTS) {
+	struct between c;
+
+	if (!is_rotated_name(f->base, de->d_name) || is_compressed(de->d_name)
+	    || snprintf(c.name, sizeof(c.name), "%s/%s", f->dir, de->d_name)
+	    >= (int) sizeof(c.name))
+	    continue;
+	if (stat(c.name, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0
+	    || mtime_ns(&st) < ref || mtime_ns(&st) > upto
+	    || (st.st_dev == cst->st_dev && st.st_ino == cst->st_ino)
+	    || (other->valid && (uint64_t) st.st_dev == other->dev
+		&& (uint64_t) st.st_ino == other->ino))
+	    continue;
+	if (n == MAX_BETWEEN) {
+	    log_warnx("log file %s: more than %d recent copies; the newest are "
+		      "not read", f->path, MAX_BETWEEN);
+	    break;
+	}
+	c.mtime = st.st_mtim;
+	c.dev = st.st_dev;
+	c.ino = st.st_ino;
+	b = pfs_reallocarray(b, n + 1, sizeof(*b));
+	b[n++] = c;
+    }
+    closedir(dp);
+    if (n > 1)
+	qsort(b, n, sizeof(*b), by_mtime);
+    for (i = 0; i < n; i++) {
+	struct stream tmp;
+
+	if ((fd = open_regular(b[i].name, &st)) < 0)
+	    continue;
+	if (st.st_dev != b[i].dev || st.st_ino != b[i].ino || done_has(f, &st)
+	    || (s->prev_len > 0 && fp_match(fd, s->prev_hash, s->prev_len))
+	    || (other->valid && other->fp_len > 0
+		&& fp_match(fd, other->fp_hash, other->fp_len))
+	    || twin(fd, (uint64_t) st.st_size, s->fd, (uint64_t) cst->st_size)) {
+	    close(fd);
+	    continue;
+	}
+	log_info("log file %s: reading %s, a copy of lines written to the log "
+		 "and truncated away before they were read", f->path, b[i].name);
+	done_add(f, &st);
+	stream_attach(f, &tmp, fd, &st, b[i].name, 0, 0);
+	stream_drain(f, &tmp);
+	s->prev_hash = tmp.fp_hash;		/* now the file before this one */
+	s->prev_len = tmp.fp_len;
+	s->prev_known = 1;
+	stream_close(f, &tmp);
+    }
+    free(b);
+}
+
+/*
+ * note_prev - what the file before the current one started with, when
+ * not known: the newest rotated file of the log, or none. Copies that
+ * find_copies() may read later must not start like it (a renamed log
+ * that its syslog daemon still writes to is newer than the new one).
+ */
+static void note_prev(struct pfs_file *f, struct stream *s)
+{
+    struct stat st;
+    struct dirent *de;
+    DIR    *dp;
+    char    name[PATH_MAX], best[PATH_MAX];
+    int64_t newest = INT64_MIN;
+    size_t  seen = 0;
+    unsigned len;
+    uint64_t h;
+    int     fd;
+
+    if (s->prev_known || s->fd < 0)
+	return;
+    s->prev_known = 1;
+    s->prev_len = 0;
+    if ((dp = opendir(f->dir)) == 0)
+	return;
+    while ((de = readdir(dp)) != 0 && seen++ < MAX_DIRENTS) {
+	if (!is_rotated_name(f->base, de->d_name) || is_compressed(de->d_name)
+	    || snprintf(name, sizeof(name), "%s/%s", f->dir, de->d_name) >= (int) sizeof(name)
+	    || stat(name, &st) < 0 || !S_ISREG(st.st_mode)
+	    || ((uint64_t) st.st_dev == s->dev && (uint64_t) st.st_ino == s->ino)
+	    || mtime_ns(&st) <= newest)
+	    continue;
+	newest = mtime_ns(&st);
+	memcpy(best, name, sizeof(best));
+    }
+    closedir(dp);
+    if (newest != INT64_MIN && (fd = open_regular(best, &st)) >= 0) {
+	len = (uint64_t) st.st_size < PFS_FOLLOW_FP_MAX ? (unsigned) st.st_size
+	    : PFS_FOLLOW_FP_MAX;
+	if (fp_read(fd, len, &h) == 0) {
+	    s->prev_hash = h;
+	    s->prev_len = len;
+	}
+	close(fd);
+    }
+}
+
+/* old_identity - the rotated file, as find_copies() wants it */
+
+static void old_identity(const struct pfs_file *f, struct pfs_follow_pos *pos)
+{
+    memset(pos, 0, sizeof(*pos));
+    if (f->old.fd < 0)
+	return;
+    pos->valid = 1;
+    pos->dev = f->old.dev;
+    pos->ino = f->old.ino;
+    pos->fp_hash = f->old.fp_hash;
+    pos->fp_len = f->old.fp_len;
 }
 
 /* retire_cur - the current file becomes the rotated one */
@@ -740,22 +1022,27 @@ static void watch_dir(struct pfs_file *f)
 static void file_first_open(struct pfs_file *f, int fd, const struct stat *st)
 {
     struct pfs_follow_pos *sc = &f->saved_cur;
+    struct pfs_follow_pos last;
     uint64_t off = 0;
     int     skipping = 0;
+    int     resumed = 0;
+
+    memset(&last, 0, sizeof(last));
+    f->ndone = 0;
 
     if (f->saved_old.valid) {
 	struct stream tmp;
 
-	if (read_saved_elsewhere(f, &f->saved_old, 0, fd >= 0 ? st : 0, &tmp) == 0)
+	if (read_saved_elsewhere(f, &f->saved_old, 0, fd >= 0 ? st : 0, &tmp, 0) == 0)
 	    stream_close(f, &tmp);
     }
     if (sc->valid) {
 	if (fd >= 0 && (uint64_t) st->st_dev == sc->dev
 	    && (uint64_t) st->st_ino == sc->ino
-	    && (uint64_t) st->st_size >= sc->offset
-	    && fp_match(fd, sc->fp_hash, sc->fp_len)) {
+	    && pos_match(fd, (uint64_t) st->st_size, sc)) {
 	    off = sc->offset;
 	    skipping = sc->skipping;
+	    resumed = 1;
 	} else {
 	    int     same = fd >= 0 && (uint64_t) st->st_dev == sc->dev
 	    && (uint64_t) st->st_ino == sc->ino;
@@ -764,16 +1051,36 @@ static void file_first_open(struct pfs_file *f, int fd, const struct stat *st)
 		log_info("log file %s: truncated or replaced (same inode, "
 		      "different first bytes) while the agent was stopped", f->path);
 	    /* A rename leaves the inode elsewhere; a copy leaves a twin. */
-	    if (read_saved_elsewhere(f, sc, same, fd >= 0 ? st : 0, &f->old) == 0)
-		read_between(f, &f->old, &f->saved_old, fd >= 0 ? st : 0);
+	    if (read_saved_elsewhere(f, sc, same, fd >= 0 ? st : 0, &f->old,
+				     &f->saved_old) == 0) {
+		last.fp_hash = f->old.fp_hash;
+		last.fp_len = f->old.fp_len;
+		read_between(f, &f->old, &f->saved_old, fd >= 0 ? st : 0, &last);
+	    }
 	    f->rotations++;
 	}
-    } else if (fd >= 0 && !f->fw->from_start) {
+    } else if (fd >= 0 && !f->fw->from_start && !f->known) {
 	off = tail_start(fd, (uint64_t) st->st_size, &skipping);
     }
-    f->saved_cur.valid = f->saved_old.valid = 0;
-    if (fd >= 0)
+    /* A path the state names without a position appeared after the save. */
+    if (fd >= 0) {
 	stream_attach(f, &f->cur, fd, st, f->path, off, skipping);
+	if (resumed) {
+	    f->cur.prev_hash = sc->prev_hash;
+	    f->cur.prev_len = sc->prev_len;
+	    f->cur.prev_known = sc->prev_known;
+	} else if (last.fp_len > 0) {
+	    f->cur.prev_hash = last.fp_hash;	/* the newest file read before it */
+	    f->cur.prev_len = last.fp_len;
+	    f->cur.prev_known = 1;
+	}
+	if (off == 0 && !skipping)
+	    note_prev(f, &f->cur);
+	/* Empty when saved: copies of what came after, made while stopped. */
+	if (resumed && off == 0 && !skipping && sc->mtime_ns != 0 && sc->prev_known)
+	    find_copies(f, &f->cur, st, sc->mtime_ns, INT64_MAX, &f->saved_old);
+    }
+    f->saved_cur.valid = f->saved_old.valid = 0;
 }
 
 /* file_open - open the path: at the saved place, its end, or its start */
@@ -793,6 +1100,13 @@ static void file_open(struct pfs_file *f)
 	file_first_open(f, fd, &st);
     } else if (fd >= 0) {
 	stream_attach(f, &f->cur, fd, &st, f->path, 0, 0);
+	/* A new file: what the one before started with is known. */
+	if (f->old.fd >= 0) {
+	    f->cur.prev_hash = f->old.fp_hash;
+	    f->cur.prev_len = f->old.fp_len;
+	    f->cur.prev_known = 1;
+	}
+	note_prev(f, &f->cur);
     }
     if (fd >= 0)
 	report_found(f);
@@ -800,13 +1114,15 @@ static void file_open(struct pfs_file *f)
 
 /* cur_truncated - copytruncate: the file shrank or was rewritten */
 
-static void cur_truncated(struct pfs_file *f, uint64_t size)
+static void cur_truncated(struct pfs_file *f, const struct stat *cst)
 {
     struct pfs_follow_pos pos;
+    uint64_t size = (uint64_t) cst->st_size;
 
     log_info("log file %s was truncated (size %llu, position %llu)",
 	     f->path, (unsigned long long) size,
 	     (unsigned long long) f->cur.offset);
+    f->ndone = 0;
     /* The copy holds what was not read yet; continue the same line buffer. */
     memset(&pos, 0, sizeof(pos));
     pos.dev = f->cur.dev;
@@ -831,15 +1147,34 @@ static void cur_truncated(struct pfs_file *f, uint64_t size)
 		stream_read(f, &f->cur, (uint64_t) st.st_size, 1);
 		f->cur.fd = keep;
 	    }
+	    if (f->cur.lb.len > 0 || f->cur.lb.skipping)
+		pfs_lines_feed(&f->cur.lb, "\n", 1);
+	    /* Copied and truncated again before the agent looked: those too. */
+	    {
+		struct stream copy;
+		struct pfs_follow_pos other;
+
+		stream_init(f, &copy);
+		copy.fd = fd;
+		copy.fp_hash = pos.fp_hash;
+		copy.fp_len = pos.fp_len;
+		old_identity(f, &other);
+		read_between(f, &copy, &other, cst, &pos);
+	    }
 	    close(fd);
 	}
     }
     if (f->cur.lb.len > 0 || f->cur.lb.skipping)
 	pfs_lines_feed(&f->cur.lb, "\n", 1);
     pfs_lines_reset(&f->cur.lb);
+    /* What was truncated away is in the copies just read: the newest one. */
+    f->cur.prev_hash = pos.fp_hash;
+    f->cur.prev_len = pos.fp_len;
+    f->cur.prev_known = 1;
     f->cur.offset = 0;
     f->cur.fp_len = 0;
     f->cur.fp_hash = 0;
+    f->cur.mtime_ns = mtime_ns(cst);
     f->rotations++;
     f->fw->changes++;
 }
@@ -855,7 +1190,16 @@ static void cur_service(struct pfs_file *f, int full)
     if ((uint64_t) st.st_size < f->cur.offset
 	|| ((full || (uint64_t) st.st_size != f->cur.offset)
 	    && !fp_match(f->cur.fd, f->cur.fp_hash, f->cur.fp_len)))
-	cur_truncated(f, (uint64_t) st.st_size);
+	cur_truncated(f, &st);
+    /* Nothing read since it was empty: were lines copied and truncated away? */
+    if (f->cur.prev_known && f->cur.offset == 0 && mtime_ns(&st) != f->cur.mtime_ns) {
+	struct pfs_follow_pos other;
+
+	old_identity(f, &other);
+	f->ndone = 0;
+	find_copies(f, &f->cur, &st, f->cur.mtime_ns, INT64_MAX, &other);
+	f->cur.mtime_ns = mtime_ns(&st);
+    }
     if (f->old.fd >= 0 && f->old.backlog)
 	return;					/* old lines first */
     stream_read(f, &f->cur, (uint64_t) st.st_size, 0);
@@ -871,6 +1215,17 @@ static void old_service(struct pfs_file *f, int full)
 	return;
     if ((uint64_t) st.st_size < f->old.offset) {
 	stream_close(f, &f->old);		/* truncated after rotation */
+	return;
+    }
+    /* Overwritten (a copy of the log put on its name): not ours to read. */
+    if ((uint64_t) st.st_size > f->old.offset
+	&& ((f->old.fp_len > 0 && !fp_match(f->old.fd, f->old.fp_hash, f->old.fp_len))
+	    || (f->old.fp_len == 0 && f->cur.fd >= 0 && f->cur.fp_len > 0
+		&& fp_match(f->old.fd, f->cur.fp_hash, f->cur.fp_len)))) {
+	log_info("log file %s: the rotated file was overwritten with other "
+		 "content; it is no longer read", f->path);
+	pfs_lines_reset(&f->old.lb);
+	stream_close(f, &f->old);
 	return;
     }
     stream_read(f, &f->old, (uint64_t) st.st_size, 0);
@@ -1214,6 +1569,8 @@ time_t  pfs_follow_last_line(const PFS_FOLLOW *fw)
 
 static void get_pos(const struct stream *s, struct pfs_follow_pos *pos)
 {
+    struct stat st;
+
     memset(pos, 0, sizeof(*pos));
     if (s->fd < 0)
 	return;
@@ -1224,6 +1581,14 @@ static void get_pos(const struct stream *s, struct pfs_follow_pos *pos)
     pos->skipping = s->lb.skipping;
     pos->fp_hash = s->fp_hash;
     pos->fp_len = s->fp_len;
+    pos->tail_len = pos->offset < PFS_FOLLOW_FP_MAX ? (unsigned) pos->offset
+	: PFS_FOLLOW_FP_MAX;
+    if (tail_read(s->fd, pos->offset, pos->tail_len, &pos->tail_hash) < 0)
+	pos->tail_len = 0;
+    pos->mtime_ns = fstat(s->fd, &st) == 0 ? mtime_ns(&st) : 0;
+    pos->prev_hash = s->prev_hash;
+    pos->prev_len = s->prev_len;
+    pos->prev_known = s->prev_known;
 }
 
 /* pfs_follow_get_pos - positions to save */
@@ -1271,6 +1636,7 @@ int     pfs_follow_set_pos(PFS_FOLLOW *fw, const char *path,
 	    f->saved_old.fp_len = PFS_FOLLOW_FP_MAX;
 	f->lines = lines;
 	f->rotations = rotations;
+	f->known = 1;
 	return (0);
     }
     return (-1);

@@ -84,7 +84,11 @@ extern uint64_t pfs_follow_changes(const PFS_FOLLOW *);
  * Positions, for pfs_state. A position is always at a line start, or, with
  * skipping set, inside an overlong line whose cut head was already counted
  * (reading resumes after the next newline). The fingerprint is a hash of
- * the first fp_len (at most PFS_FOLLOW_FP_MAX) bytes of the file.
+ * the first fp_len (at most PFS_FOLLOW_FP_MAX) bytes of the file; the tail
+ * one of the tail_len bytes before offset; mtime the file's modification
+ * time (nanoseconds) when the position was taken; prev the fingerprint of
+ * the file this one followed (copytruncate, rename), when prev_known. A
+ * zero length means none.
  */
 #define PFS_FOLLOW_FP_MAX	256
 
@@ -95,6 +99,12 @@ struct pfs_follow_pos {
     int     skipping;
     uint64_t fp_hash;
     unsigned fp_len;
+    uint64_t tail_hash;
+    unsigned tail_len;
+    int64_t mtime_ns;
+    uint64_t prev_hash;
+    unsigned prev_len;
+    int     prev_known;
 };
 
 extern const char *pfs_follow_path(const PFS_FOLLOW *, size_t i);

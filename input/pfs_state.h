@@ -14,6 +14,7 @@
  *--*/
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -26,7 +27,8 @@
 enum pfs_state_result {
     PFS_STATE_LOADED,			/* counters and positions restored */
     PFS_STATE_ABSENT,			/* no file: first start */
-    PFS_STATE_BAD,			/* unreadable, corrupt or foreign: fresh start */
+    PFS_STATE_BAD,			/* corrupt or foreign: kept as .bad, fresh start */
+    PFS_STATE_UNREADABLE,		/* cannot be opened or read: do not start */
 };
 
 extern int pfs_state_save(const char *path, const PFS_STATS *, PFS_PARSER *,
@@ -55,6 +57,9 @@ struct pfs_state_part {
     void   *ctx;
 };
 extern void pfs_state_set_part(const struct pfs_state_part *);
+
+/* Size in bytes of the last state file written. */
+extern uint64_t pfs_state_saved_bytes(void);
 
 extern int pfs_state_save_cursor(const char *path, const PFS_STATS *, PFS_PARSER *,
 			             const PFS_FOLLOW *, const char *journal_cursor,

@@ -1398,6 +1398,47 @@ START_TEST(test_state_roundtrip)
 }
 END_TEST
 
+/*
+ * Account names are bytes from the log, UTF-8 or not: the state file keeps
+ * them as they were (a name that is not UTF-8 made every save fatal).
+ */
+START_TEST(test_state_account_bytes)
+{
+    static const char name[] = "b\xff\xfe@\xe9x.example";
+    static const char sender[] = "s\xff@example.org";
+    struct pfs_account_info ai;
+    struct pfs_logtime w;
+    struct rig r, r2;
+    char    path[] = "tests/tmp.alerts.state.XXXXXX";
+    char    err[512];
+    int     fd;
+
+    test_now = (time_t) DAY_2026_12_01 * 86400 + 7200;
+    ck_assert_int_ge(fd = mkstemp(path), 0);
+    close(fd);
+    rig_up(&r, 0);
+    w.day = DAY_2026_12_01;
+    w.sec = 3600;
+    w.epoch = w.day * 86400 + w.sec;
+    pfs_accounts_received(pfs_events_accounts(r.e), name, strlen(name), sender,
+			  strlen(sender), &w);
+    set_alerts_part(r.e);
+    ck_assert_msg(pfs_state_save(path, r.st, r.p, 0, err, sizeof(err)) == 0, "%s", err);
+    rig_up(&r2, 0);
+    set_alerts_part(r2.e);
+    ck_assert_msg(pfs_state_load(path, r2.st, r2.p, 0, err, sizeof(err)) == PFS_STATE_LOADED,
+		  "%s", err);
+    ck_assert_int_eq(pfs_accounts_lookup(pfs_events_accounts(r2.e), name, strlen(name), &ai), 0);
+    ck_assert_uint_eq(ai.received, 1);
+    ck_assert_str_eq(ai.name, name);
+    ck_assert_str_eq(ai.last_sender, sender);
+    pfs_state_set_part(0);
+    unlink(path);
+    rig_down(&r);
+    rig_down(&r2);
+}
+END_TEST
+
 /* The same through the state file (pfs_state(3)), and a damaged one refused. */
 
 START_TEST(test_state_file)
@@ -1680,6 +1721,7 @@ static Suite *alerts_suite(void)
     tcase_add_test(tc, test_filter_clamav);
     tcase_add_test(tc, test_state_roundtrip);
     tcase_add_test(tc, test_state_file);
+    tcase_add_test(tc, test_state_account_bytes);
     tcase_add_test(tc, test_config);
     tcase_add_test(tc, test_future_line);
     suite_add_tcase(s, tc);

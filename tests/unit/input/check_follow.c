@@ -31,13 +31,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "pfs_follow.h"
 #include "pfs_journal.h"
+#include "pfs_json.h"
 #include "pfs_log.h"
 #include "pfs_state.h"
+#include "pfs_util.h"
 
 struct rig {
     char    dir[PATH_MAX];
@@ -822,7 +825,7 @@ START_TEST(test_state_bad)
 	"{\"format\": \"postfix-stats-state\", \"version\": 99, \"counters\": {}, "
 	"\"files\": [], \"queue\": []}",
 	"{\"format\": \"something-else\", \"version\": 1}",
-	"{\"format\": \"postfix-stats-state\", \"version\": 1, \"counters\": "
+	"{\"format\": \"postfix-stats-state\", \"version\": 2, \"counters\": "
 	"{\"sent\": 5, \"recv\": -1}, \"files\": [], \"queue\": []}",
 	"{\"format\": \"postfix-stats-state\", \"version\": 1, \"counters\": "
 	"{\"sent\": 5}, \"files\": [{\"path\": \"x\"}], \"queue\": []}",
@@ -867,7 +870,7 @@ START_TEST(test_state_bad)
     rig_up(&r, 0);
     ck_assert_int_eq(pfs_state_load(r.state, r.st, r.p, r.fw, err, sizeof(err)),
 		     PFS_STATE_BAD);
-    ck_assert_msg(strstr(err, "version 99") && strstr(err, "version 1"), "%s", err);
+    ck_assert_msg(strstr(err, "version 99") && strstr(err, "versions 1 to 2"), "%s", err);
     rig_teardown(&r);
 }
 END_TEST
@@ -1048,6 +1051,818 @@ START_TEST(test_throttle)
     put_sent(r.paths[0], 2);
     pfs_follow_event(r.fw);
     ck_counter(&r, "sent:smtp", 8);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* copy_file - cp SRC DST (onto an existing DST: same inode, new bytes) */
+
+static void copy_file(const char *src, const char *dst)
+{
+    char    cmd[3 * PATH_MAX];
+
+    snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", src, dst);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+/* copytruncate - what logrotate's copytruncate does, shifting .N to .N+1 */
+
+static void copytruncate(struct rig *r)
+{
+    struct stat st;
+    char    from[32], to[32];
+    int     n;
+
+    for (n = 8; n >= 1; n--) {
+	snprintf(from, sizeof(from), "mail.log.%d", n);
+	snprintf(to, sizeof(to), "mail.log.%d", n + 1);
+	if (stat(path_in(r, from), &st) == 0)
+	    ck_assert_int_eq(rename(path_in(r, from), path_in(r, to)), 0);
+    }
+    copy_file(r->paths[0], path_in(r, "mail.log.1"));
+    ck_assert_int_eq(truncate(r->paths[0], 0), 0);
+}
+
+/*
+ * First start: the positions saved at once (the daemon saves right after
+ * pfs_follow_start()) carry a kill before any other save.
+ */
+START_TEST(test_first_start_saved)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put_sent(r.paths[0], 4);			/* before the first start: skipped */
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_ABSENT);
+    rig_save(&r);
+    put_sent(r.paths[0], 3);
+    pfs_follow_event(r.fw);
+    rig_down(&r);				/* kill -9: nothing saved since */
+    put_sent(r.paths[0], 2);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "sent:smtp", 5);
+    ck_counter(&r, "lines", 5);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* A path the state names without a position appeared later: all of it. */
+
+START_TEST(test_known_path_appears)
+{
+    static const char *const names[] = {"mail.log", "other.log"};
+    struct rig r;
+
+    rig_setup(&r, 2, names, 0, 0);
+    put(r.paths[0], "", 0);			/* other.log: not there yet */
+    rig_up(&r, 1);
+    rig_save(&r);				/* the start-up save */
+    rig_down(&r);				/* killed */
+    put_sent(r.paths[1], 3);			/* appears while stopped */
+    put_sent(r.paths[0], 2);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "sent:smtp", 5);
+    ck_assert_uint_eq(file_status(&r, 1).lines, 3);
+    rig_teardown(&r);
+}
+END_TEST
+
+/*
+ * Issue 12, item 2: copytruncate, the state saved at position 0, lines
+ * written and never read, the agent killed, copytruncate again while it
+ * is down. The second copy holds those lines: found by its content.
+ */
+START_TEST(test_copytruncate_at_zero_while_stopped)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put_sent(r.paths[0], 3);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 3);
+    copytruncate(&r);
+    pfs_follow_poll(r.fw);
+    ck_assert_uint_eq(file_status(&r, 0).offset, 0);
+    rig_save(&r);				/* position 0 */
+    put_sent(r.paths[0], 4);			/* never read */
+    rig_down(&r);				/* kill -9 */
+    copytruncate(&r);				/* mail.log.1 now holds the 4 */
+    put_sent(r.paths[0], 2);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "sent:smtp", 9);
+    ck_counter(&r, "lines", 9);
+    /* Nothing is read twice after another restart. */
+    rig_save(&r);
+    rig_down(&r);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    put_sent(r.paths[0], 1);
+    pfs_follow_poll(r.fw);
+    ck_counter(&r, "sent:smtp", 10);
+    ck_counter(&r, "lines", 10);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* The same while the agent runs but has not looked yet (polling only). */
+
+START_TEST(test_copytruncate_at_zero_live)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, PFS_FOLLOW_NO_INOTIFY);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put_sent(r.paths[0], 3);
+    pfs_follow_poll(r.fw);
+    copytruncate(&r);
+    pfs_follow_poll(r.fw);
+    ck_counter(&r, "sent:smtp", 3);
+    put_sent(r.paths[0], 4);			/* not looked at yet */
+    copytruncate(&r);
+    put_sent(r.paths[0], 2);
+    pfs_follow_poll(r.fw);
+    ck_counter(&r, "sent:smtp", 9);
+    put_sent(r.paths[0], 1);			/* and nothing twice afterwards */
+    pfs_follow_poll(r.fw);
+    ck_counter(&r, "sent:smtp", 10);
+    ck_counter(&r, "lines", 10);
+    rig_teardown(&r);
+}
+END_TEST
+
+/*
+ * The very first start on an empty log: the start-up save, lines, a
+ * copytruncate, a kill before any other save. The copy is read on
+ * restart; a rotated file that was there before the start is not, even
+ * when written to after it (its syslog daemon not told yet).
+ */
+START_TEST(test_first_start_copytruncate)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put_sent(path_in(&r, "mail.log.1"), 4);	/* yesterday's */
+    put(r.paths[0], "", 0);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_ABSENT);
+    rig_save(&r);				/* the start-up save */
+    put_sent(path_in(&r, "mail.log.1"), 1);	/* late, to the old file */
+    put_sent(r.paths[0], 3);
+    rig_down(&r);				/* kill -9 */
+    copytruncate(&r);
+    put_sent(r.paths[0], 2);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "sent:smtp", 5);
+    ck_counter(&r, "lines", 5);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* Copytruncate three times before the agent looks: every copy is read. */
+
+START_TEST(test_copytruncate_unseen_twice)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, PFS_FOLLOW_NO_INOTIFY);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put_sent(r.paths[0], 3);
+    pfs_follow_poll(r.fw);
+    put_sent(r.paths[0], 2);			/* unread */
+    copytruncate(&r);
+    put_sent(r.paths[0], 4);
+    copytruncate(&r);
+    put_sent(r.paths[0], 5);
+    copytruncate(&r);
+    put_sent(r.paths[0], 6);
+    pfs_follow_poll(r.fw);
+    ck_counter(&r, "sent:smtp", 20);
+    put_sent(r.paths[0], 1);
+    pfs_follow_poll(r.fw);
+    ck_counter(&r, "sent:smtp", 21);
+    ck_counter(&r, "lines", 21);
+    rig_teardown(&r);
+}
+END_TEST
+
+/*
+ * Issue 12, item 3: rename rotation, then within the linger the new log
+ * is copied onto the rotated name (same inode, new bytes) and truncated.
+ * The rotated file must not be read on from its old position.
+ */
+START_TEST(test_overwritten_in_linger)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put_sent(r.paths[0], 3);
+    pfs_follow_event(r.fw);
+    ck_assert_int_eq(rename(r.paths[0], path_in(&r, "mail.log.1")), 0);
+    put_sent(r.paths[0], 5);			/* the new file, longer than the old */
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 8);
+    copy_file(r.paths[0], path_in(&r, "mail.log.1"));
+    ck_assert_int_eq(truncate(r.paths[0], 0), 0);
+    put_sent(r.paths[0], 1);
+    pfs_follow_poll(r.fw);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "sent:smtp", 9);
+    ck_counter(&r, "lines", 9);
+    rig_teardown(&r);
+}
+END_TEST
+
+/*
+ * The same first bytes, other bytes before the saved position (the log
+ * rewritten in place while stopped): the position is not resumed in the
+ * middle of a line; the file is read as a new one.
+ */
+START_TEST(test_rewritten_same_head)
+{
+    static const char *const names[] = {"mail.log"};
+    static const char deferred[] = "Nov 22 11:00:00 mx1 postfix/smtp[1251]: 4D2A41C0E5: "
+    "to=<carol@example.net>, relay=none, delay=3600, delays=3599/0.01/0.1/0, "
+    "dsn=4.4.1, status=deferred (connect to mx.example.net[198.51.100.7]:25: "
+    "Connection timed out)\n";
+    struct rig r;
+    char    head[2048];
+    ssize_t n;
+    int     fd, i;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put_sent(r.paths[0], 5);
+    pfs_follow_event(r.fw);
+    rig_save(&r);
+    rig_down(&r);
+    /* The first two lines stay, byte for byte; other lines follow. */
+    fd = open(r.paths[0], O_RDWR);
+    ck_assert_int_ge(fd, 0);
+    n = pread(fd, head, sizeof(head), 0);
+    ck_assert_int_gt(n, 0);
+    n = strchr(strchr(head, '\n') + 1, '\n') + 1 - head;
+    ck_assert_int_eq(ftruncate(fd, 0), 0);
+    ck_assert_int_eq(pwrite(fd, head, (size_t) n, 0), n);
+    close(fd);
+    for (i = 0; i < 5; i++)
+	put(r.paths[0], deferred, strlen(deferred));
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "lines:unmatched", 0);
+    ck_counter(&r, "deferred:smtp", 5);
+    ck_counter(&r, "sent:smtp", 7);
+    ck_counter(&r, "lines", 12);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* read_text - a small file into a static buffer */
+
+static const char *read_text(const char *path)
+{
+    static char buf[64 * 1024];
+    int     fd = open(path, O_RDONLY);
+    ssize_t n;
+
+    ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    ck_assert_int_ge(n, 0);
+    buf[n] = 0;
+    return (buf);
+}
+
+/*
+ * The state's JSON writer and reader: any bytes round-trip, numbers of
+ * the whole unsigned range too, and jansson (an independent reader)
+ * takes the writer's output as valid JSON.
+ */
+START_TEST(test_json_roundtrip)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+    struct pfs_jsonw w;
+    struct pfs_jsonr rd;
+    struct pfs_jsonr_tok t;
+    static char strs[200][40];
+    size_t  lens[200];
+    char    out[64];
+    const char *text;
+    json_error_t jerr;
+    json_t *j;
+    uint64_t v;
+    unsigned seed = 12345;
+    size_t  i, k;
+    int     fd;
+
+    rig_setup(&r, 1, names, 0, 0);
+    for (i = 0; i < 200; i++) {
+	lens[i] = i % 40;
+	for (k = 0; k < lens[i]; k++) {
+	    seed = seed * 1103515245 + 12345;
+	    /* Mostly the bytes that matter: high bytes, F4 8F, quotes, controls. */
+	    strs[i][k] = (char) "\xf4\x8f\xbc\xbf\x80\xc3\xa9\"\\\n\x01\x7f a\xff\xe2\x82\xac"
+		[(seed >> 16) % 18];
+	}
+    }
+    fd = open(path_in(&r, "t.json"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ck_assert_int_ge(fd, 0);
+    pfs_jsonw_init(&w, fd);
+    pfs_jsonw_arr(&w);
+    for (i = 0; i < 200; i++)
+	pfs_jsonw_str(&w, strs[i], lens[i]);
+    pfs_jsonw_u64(&w, UINT64_MAX);
+    pfs_jsonw_u64(&w, (uint64_t) INT64_MAX);
+    pfs_jsonw_i64(&w, INT64_MIN);
+    pfs_jsonw_arr_end(&w);
+    ck_assert_int_eq(pfs_jsonw_finish(&w), 0);
+    close(fd);
+    text = read_text(path_in(&r, "t.json"));
+    /* jansson agrees that it is JSON, with as many elements. */
+    j = json_loads(text, 0, &jerr);
+    ck_assert_msg(j != 0, "jansson: %s", jerr.text);
+    ck_assert_uint_eq(json_array_size(j), 203);
+    json_decref(j);
+    pfs_jsonr_init(&rd, text, strlen(text));
+    ck_assert_int_eq(pfs_jsonr_value(&rd, &t), PFS_JSONR_ARRAY);
+    for (i = 0; i < 200; i++) {
+	ck_assert_int_eq(pfs_jsonr_element(&rd), 1);
+	ck_assert_int_eq(pfs_jsonr_value(&rd, &t), PFS_JSONR_STRING);
+	ck_assert_int_eq(pfs_jsonr_bytes(&t, out, sizeof(out) - 1), (ssize_t) lens[i]);
+	ck_assert_msg(memcmp(out, strs[i], lens[i]) == 0, "string %zu", i);
+    }
+    ck_assert_int_eq(pfs_jsonr_element(&rd), 1);
+    pfs_jsonr_value(&rd, &t);
+    ck_assert_int_eq(pfs_jsonr_u64(&t, &v, 0), 0);
+    ck_assert_uint_eq(v, UINT64_MAX);
+    ck_assert_int_eq(pfs_jsonr_element(&rd), 1);
+    pfs_jsonr_value(&rd, &t);
+    ck_assert_int_eq(pfs_jsonr_u64(&t, &v, 0), 0);
+    ck_assert_uint_eq(v, (uint64_t) INT64_MAX);
+    ck_assert_int_eq(pfs_jsonr_element(&rd), 1);
+    pfs_jsonr_value(&rd, &t);
+    ck_assert_int_eq(pfs_jsonr_u64(&t, &v, 0), -1);	/* negative */
+    ck_assert_int_eq(pfs_jsonr_u64(&t, &v, 1), 0);	/* two's complement */
+    ck_assert_uint_eq(v, (uint64_t) INT64_MAX + 1);
+    ck_assert_int_eq(pfs_jsonr_element(&rd), 0);
+    ck_assert_int_eq(pfs_jsonr_end(&rd), 0);
+    pfs_jsonr_fini(&rd);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* read_big - a whole file into memory (free it) */
+
+static char *read_big(const char *path, size_t *len)
+{
+    struct stat st;
+    char   *buf;
+    int     fd = open(path, O_RDONLY);
+
+    ck_assert_msg(fd >= 0 && fstat(fd, &st) == 0, "%s: %s", path, strerror(errno));
+    buf = pfs_malloc((size_t) st.st_size + 1);
+    ck_assert_int_eq(read(fd, buf, (size_t) st.st_size), st.st_size);
+    close(fd);
+    buf[st.st_size] = 0;
+    *len = (size_t) st.st_size;
+    return (buf);
+}
+
+/*
+ * Text far longer than the parser's 64 KiB chunks, strings cut at chunk
+ * edges and with escapes, and a jansson tree: all read back as written.
+ */
+START_TEST(test_json_chunks_tree)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+    struct pfs_jsonw w;
+    struct pfs_jsonr rd;
+    struct pfs_jsonr_tok t;
+    char    want[40], out[64];
+    char   *text;
+    size_t  len;
+    json_t *tree, *back;
+    size_t  i, n = 20000;
+    int     fd;
+
+    rig_setup(&r, 1, names, 0, 0);
+    /* Names and strings that are not UTF-8, as the account table has. */
+    tree = json_pack("{s:i, s:f, s:b, s:n, s:[s, o], s:o}",
+		     "count", 42, "share", 0.25, "on", 1, "none",
+		     "list", "a\"b", json_stringn_nocheck("x\377y\0z", 5),
+		     "caf\303\251", json_object());
+    ck_assert_ptr_nonnull(tree);
+    ck_assert_int_eq(json_object_set_new_nocheck(json_object_get(tree, "caf\303\251"),
+						 "acc\376ount", json_integer(INT64_MIN)), 0);
+    ck_assert_ptr_nonnull(tree);
+    fd = open(path_in(&r, "c.json"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ck_assert_int_ge(fd, 0);
+    pfs_jsonw_init(&w, fd);
+    pfs_jsonw_obj(&w);
+    pfs_jsonw_key(&w, "strings");
+    pfs_jsonw_arr(&w);
+    for (i = 0; i < n; i++) {
+	snprintf(want, sizeof(want), "\"%zu\\\t\xff%zu", i, n - i);
+	pfs_jsonw_cstr(&w, want);
+	if (i % 1000 == 0)
+	    pfs_jsonw_newline(&w);
+    }
+    pfs_jsonw_arr_end(&w);
+    pfs_jsonw_key(&w, "tree");
+    pfs_jsonw_tree(&w, tree);
+    pfs_jsonw_obj_end(&w);
+    ck_assert_int_eq(pfs_jsonw_finish(&w), 0);
+    close(fd);
+    text = read_big(path_in(&r, "c.json"), &len);
+    ck_assert_uint_gt(len, 4 * 64 * 1024);
+    pfs_jsonr_init(&rd, text, len);
+    ck_assert_int_eq(pfs_jsonr_value(&rd, &t), PFS_JSONR_OBJECT);
+    ck_assert_int_eq(pfs_jsonr_member(&rd, &t), 1);
+    ck_assert(pfs_jsonr_is(&t, "strings"));
+    ck_assert_int_eq(pfs_jsonr_value(&rd, &t), PFS_JSONR_ARRAY);
+    for (i = 0; i < n; i++) {
+	snprintf(want, sizeof(want), "\"%zu\\\t\xff%zu", i, n - i);
+	ck_assert_int_eq(pfs_jsonr_element(&rd), 1);
+	ck_assert_int_eq(pfs_jsonr_value(&rd, &t), PFS_JSONR_STRING);
+	ck_assert_int_eq(pfs_jsonr_bytes(&t, out, sizeof(out) - 1), (ssize_t) strlen(want));
+	ck_assert_str_eq(out, want);
+    }
+    ck_assert_int_eq(pfs_jsonr_element(&rd), 0);
+    ck_assert_int_eq(pfs_jsonr_member(&rd, &t), 1);
+    ck_assert(pfs_jsonr_is(&t, "tree"));
+    ck_assert_int_eq(pfs_jsonr_value(&rd, &t), PFS_JSONR_OBJECT);
+    back = pfs_jsonr_tree(&rd, &t);
+    ck_assert_msg(back != 0, "tree: %s", rd.why ? rd.why : "?");
+    ck_assert_msg(json_equal(tree, back), "the tree reads back as written");
+    ck_assert_int_eq(pfs_jsonr_member(&rd, &t), 0);
+    ck_assert_int_eq(pfs_jsonr_end(&rd), 0);
+    pfs_jsonr_fini(&rd);
+    json_decref(back);
+    json_decref(tree);
+    free(text);
+    rig_teardown(&r);
+}
+END_TEST
+
+
+/* read_one - the first string member of an object, or "ERR" */
+
+static const char *read_one(const char *text)
+{
+    static char out[256];
+    struct pfs_jsonr rd;
+    struct pfs_jsonr_tok k, t;
+    int     bad = 0;
+
+    pfs_jsonr_init(&rd, text, strlen(text));
+    if (pfs_jsonr_value(&rd, &t) != PFS_JSONR_OBJECT)
+	bad = 1;
+    while (!bad && pfs_jsonr_member(&rd, &k) > 0) {
+	if (pfs_jsonr_value(&rd, &t) == PFS_JSONR_ERROR)
+	    bad = 1;
+	else if (pfs_jsonr_is(&k, "s"))
+	    bad = pfs_jsonr_bytes(&t, out, sizeof(out) - 1) < 0;
+	else
+	    bad = pfs_jsonr_skip(&rd, &t) < 0;
+    }
+    if (!bad)
+	bad = pfs_jsonr_end(&rd) < 0;
+    pfs_jsonr_fini(&rd);
+    return (bad ? "ERR" : out);
+}
+
+/* The reader follows the JSON grammar, escapes and all, and no further. */
+
+START_TEST(test_json_grammar)
+{
+    static const struct {
+	const char *in;
+	const char *want;
+    } cases[] = {
+	{" { \"x\" : [1, -2.5e+3, true, false, null, {\"y\": []}], \"s\": \"a\\u00e9\\n\" } ",
+	    "a\xc3\xa9\n"},
+	{"{\"s\":\"\\ud83d\\ude00\\/\\\"\"}", "\xf0\x9f\x98\x80/\""},
+	{"{\"s\":\"\\udbff\\udf41\"}", "A"},		/* U+10FF41, an escaped byte */
+	{"{\"s\":\"x\"}\n", "x"},
+	{"{\"s\":\"x\"", "ERR"},
+	{"{\"s\":\"x\",}", "ERR"},
+	{"{\"s\" \"x\"}", "ERR"},
+	{"{\"s\":\"x\"} x", "ERR"},
+	{"{\"s\":\"a\nb\"}", "ERR"},
+	{"{\"s\":\"\\x\"}", "ERR"},
+	{"{\"s\":\"\\u12\"}", "ERR"},
+	{"{\"n\":01,\"s\":\"x\"}", "ERR"},
+	{"{\"n\":1.,\"s\":\"x\"}", "ERR"},
+	{"{\"n\":tru,\"s\":\"x\"}", "ERR"},
+	{"[", "ERR"},
+	{"", "ERR"},
+    };
+    char    deep[2 * PFS_JSONR_DEPTH + 16];
+    size_t  i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	ck_assert_msg(strcmp(read_one(cases[i].in), cases[i].want) == 0,
+		      "case %zu: got \"%s\"", i, read_one(cases[i].in));
+    /* Nesting is bounded. */
+    memset(deep, '[', sizeof(deep));
+    memcpy(deep, "{\"n\":", 5);
+    deep[sizeof(deep) - 1] = 0;
+    ck_assert_str_eq(read_one(deep), "ERR");
+}
+END_TEST
+
+/* Counters above the signed 64-bit range save and load exactly. */
+
+START_TEST(test_state_big_counters)
+{
+    static const char *const names[] = {"mail.log"};
+    static const char v1[] = "{\"format\": \"postfix-stats-state\", \"version\": 1, "
+    "\"counters\": {\"bytes:recv\": -9146744073709551616}, \"files\": [], \"queue\": []}";
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    ck_assert_int_eq(pfs_stats_set_by_name(r.st, "bytes:recv", 9300000000000000000ULL), 0);
+    ck_assert_int_eq(pfs_stats_set_by_name(r.st, "sent:smtp", UINT64_MAX), 0);
+    ck_assert_int_eq(pfs_stats_set_by_name(r.st, "lines", (uint64_t) INT64_MAX), 0);
+    ck_assert_int_eq(pfs_stats_set_by_name(r.st, "recv", (uint64_t) INT64_MAX + 1), 0);
+    rig_save(&r);
+    ck_assert_ptr_nonnull(strstr(read_text(r.state), "\"bytes:recv\":\"9300000000000000000\""));
+    rig_down(&r);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "bytes:recv", 9300000000000000000ULL);
+    ck_counter(&r, "sent:smtp", UINT64_MAX);
+    ck_counter(&r, "lines", (uint64_t) INT64_MAX);
+    ck_counter(&r, "recv", (uint64_t) INT64_MAX + 1);
+    rig_down(&r);
+    /* What an earlier agent saved for size=9300000000000000000. */
+    unlink(r.state);
+    put(r.state, v1, strlen(v1));
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "bytes:recv", 9300000000000000000ULL);
+    rig_teardown(&r);
+}
+END_TEST
+
+static char part_seen[64];
+static size_t part_seen_len;
+
+/* odd_part_save - a part whose names are not UTF-8 */
+
+static json_t *odd_part_save(const void *ctx)
+{
+    (void) ctx;
+    return (json_pack("{s:o}", "who", json_stringn_nocheck("b\xff\xf4\x8f\xbd\x81x", 7)));
+}
+
+/* odd_part_check - anything goes */
+
+static int odd_part_check(const json_t *o, char *err, size_t len)
+{
+    (void) o;
+    (void) err;
+    (void) len;
+    return (0);
+}
+
+/* odd_part_load - keep what came back */
+
+static void odd_part_load(void *ctx, const json_t *o)
+{
+    const json_t *v = json_object_get(o, "who");
+
+    (void) ctx;
+    part_seen_len = json_string_length(v);
+    memcpy(part_seen, json_string_value(v), part_seen_len);
+}
+
+/*
+ * Logs carry any bytes: names that are not UTF-8, cut in the middle of a
+ * character, or holding the characters the escape uses, save and load as
+ * the same bytes (counters, messages in flight, a part).
+ */
+START_TEST(test_state_any_bytes)
+{
+    static const char *const names[] = {"mail.log"};
+    static const char *const lines[] = {
+	"Nov 22 10:00:00 mx\xe9 postfix/smtpd[1200]: 3F2A41C0E5: "
+	"client=c.example.org[192.0.2.10], sasl_method=PLAIN, sasl_username=b\xff\xfe",
+	"Nov 22 10:00:00 mx\xf4\x8f\xbd\x81 postfix/smtpd[1200]: connect from a[192.0.2.1]",
+	"Nov 22 10:00:00 mx\xc3 postfix/smtpd[1200]: connect from a[192.0.2.1]",
+    };
+    static const char from[] = "Nov 22 10:00:01 mx\xe9 postfix/qmgr[1100]: 3F2A41C0E5: "
+    "from=<alice@example.org>, size=1234, nrcpt=1 (queue active)\n";
+    struct pfs_state_part part = {"odd", odd_part_save, odd_part_check, odd_part_load, 0};
+    struct rig r;
+    size_t  i;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+	pfs_parser_line(r.p, lines[i], strlen(lines[i]), 0);
+    ck_counter(&r, "source:mx\xe9/postfix:lines", 1);
+    ck_assert_uint_eq(pfs_qtable_count(pfs_parser_qtable(r.p)), 1);
+    pfs_state_set_part(&part);
+    rig_save(&r);
+    rig_down(&r);
+    part_seen_len = 0;
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    pfs_state_set_part(0);
+    ck_counter(&r, "source:mx\xe9/postfix:lines", 1);
+    ck_counter(&r, "source:mx\xf4\x8f\xbd\x81/postfix:lines", 1);
+    ck_counter(&r, "source:mx\xc3/postfix:lines", 1);
+    ck_counter(&r, "smtpd:connect", 2);
+    ck_assert_uint_eq(part_seen_len, 7);
+    ck_assert_int_eq(memcmp(part_seen, "b\xff\xf4\x8f\xbd\x81x", 7), 0);
+    ck_assert_uint_eq(pfs_qtable_count(pfs_parser_qtable(r.p)), 1);
+    /* The message in flight is the same one: same source, same account. */
+    put(r.paths[0], from, strlen(from));
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "recv:smtp", 1);
+    ck_counter(&r, "source:mx\xe9/postfix:recv", 1);
+    ck_assert_uint_eq(pfs_qtable_count(pfs_parser_qtable(r.p)), 1);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* refusing_check - a part that fails its own check */
+
+static int refusing_check(const json_t *o, char *err, size_t len)
+{
+    (void) o;
+    snprintf(err, len, "out of range");
+    return (-1);
+}
+
+/* A state the agent could not read back is not saved; the old file stays. */
+
+START_TEST(test_state_part_refused)
+{
+    static const char *const names[] = {"mail.log"};
+    struct pfs_state_part part = {"odd", odd_part_save, refusing_check, odd_part_load, 0};
+    struct rig r;
+    char    err[512];
+    char   *before;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    rig_save(&r);
+    before = strdup(read_text(r.state));
+    put_sent(r.paths[0], 2);
+    pfs_follow_event(r.fw);
+    pfs_state_set_part(&part);
+    ck_assert_int_eq(pfs_state_save(r.state, r.st, r.p, r.fw, err, sizeof(err)), -1);
+    pfs_state_set_part(0);
+    ck_assert_msg(strstr(err, "out of range") != 0, "%s", err);
+    ck_assert_str_eq(read_text(r.state), before);
+    free(before);
+    rig_teardown(&r);
+}
+END_TEST
+
+/* load_in_child - pfs_state_load() as user nobody (or not at all: -1) */
+
+static int load_in_child(struct rig *r)
+{
+    char    err[512];
+    pid_t   pid;
+    int     status;
+
+    if ((pid = fork()) == 0) {
+	if (geteuid() == 0 && (setgid(65534) < 0 || setuid(65534) < 0))
+	    _exit(100);
+	_exit(pfs_state_load(r->state, r->st, r->p, r->fw, err, sizeof(err)));
+    }
+    ck_assert_int_gt(pid, 0);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status));
+    return (WEXITSTATUS(status));
+}
+
+/*
+ * Issue 12, item 8: a state file that cannot be opened or read is never
+ * replaced: the load says so, names the file and the error, and leaves
+ * it as it is (the daemon then refuses to start).
+ */
+START_TEST(test_state_unreadable)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+    char    err[512];
+    char   *before;
+    struct stat st;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put_sent(r.paths[0], 2);
+    rig_up(&r, 0);
+    rig_save(&r);
+    before = strdup(read_text(r.state));
+    rig_down(&r);
+
+    /* Permission: as user nobody when run as root, else mode 000. */
+    ck_assert_int_eq(chmod(r.dir, 0755), 0);
+    ck_assert_int_eq(chmod(r.state, geteuid() == 0 ? 0600 : 0), 0);
+    rig_up(&r, 0);
+    ck_assert_int_eq(load_in_child(&r), PFS_STATE_UNREADABLE);
+    rig_down(&r);
+    ck_assert_int_eq(chmod(r.state, 0600), 0);
+    ck_assert_str_eq(read_text(r.state), before);
+    ck_assert_int_eq(stat(path_in(&r, "state.json.bad"), &st), -1);
+
+    /* Another reason open() fails: a symbolic link loop. */
+    ck_assert_int_eq(rename(r.state, path_in(&r, "kept.json")), 0);
+    ck_assert_int_eq(symlink("state.json", r.state), 0);
+    ck_assert_int_eq(rig_up(&r, 0), PFS_STATE_ABSENT);
+    ck_assert_int_eq(pfs_state_load(r.state, r.st, r.p, r.fw, err, sizeof(err)),
+		     PFS_STATE_UNREADABLE);
+    ck_assert_msg(strstr(err, r.state) != 0 && strstr(err, strerror(ELOOP)) != 0, "%s", err);
+    ck_assert_int_eq(lstat(r.state, &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+    rig_down(&r);
+
+    /* Not a regular file. */
+    ck_assert_int_eq(unlink(r.state), 0);
+    ck_assert_int_eq(mkdir(r.state, 0755), 0);
+    ck_assert_int_eq(rig_up(&r, 0), PFS_STATE_ABSENT);
+    ck_assert_int_eq(pfs_state_load(r.state, r.st, r.p, r.fw, err, sizeof(err)),
+		     PFS_STATE_UNREADABLE);
+    ck_assert_int_eq(stat(r.state, &st), 0);
+    ck_assert(S_ISDIR(st.st_mode));
+    ck_assert_int_eq(rmdir(r.state), 0);
+    free(before);
+    rig_teardown(&r);
+}
+END_TEST
+
+/*
+ * An old-format state (version 1, indented, as earlier agents wrote it:
+ * tests/data/state-v1.json, made from postfix-e2e.log with the path,
+ * device and inode replaced by placeholders) still loads; the next save
+ * writes the current format, which loads too.
+ */
+START_TEST(test_state_v1_upgrade)
+{
+    static const char *const names[] = {"mail.log"};
+    const char *srcdir = getenv("top_srcdir");
+    char    path[PATH_MAX], num[32];
+    struct rig r;
+    struct stat st;
+    size_t  len;
+    char   *data = read_e2e(&len);
+    const char *tmpl;
+    char   *out, *o;
+    const char *p;
+
+    rig_setup(&r, 1, names, 0, 0);
+    put(r.paths[0], data, len);
+    ck_assert_int_eq(stat(r.paths[0], &st), 0);
+    snprintf(path, sizeof(path), "%s/tests/data/state-v1.json", srcdir ? srcdir : ".");
+    tmpl = read_text(path);
+    ck_assert_ptr_nonnull(strstr(tmpl, "\"version\": 1"));
+    out = o = malloc(strlen(tmpl) + PATH_MAX + 64);
+    for (p = tmpl; *p; p++) {
+	if (strncmp(p, "@LOG@", 5) == 0) {
+	    o += sprintf(o, "%s", r.paths[0]);
+	    p += 4;
+	} else if (strncmp(p, "@DEV@", 5) == 0 || strncmp(p, "@INO@", 5) == 0) {
+	    snprintf(num, sizeof(num), "%llu", (unsigned long long) (p[1] == 'D'
+						   ? st.st_dev : st.st_ino));
+	    o += sprintf(o, "%s", num);
+	    p += 4;
+	} else {
+	    *o++ = *p;
+	}
+    }
+    *o = 0;
+    put(r.state, out, strlen(out));
+    free(out);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    check_e2e(&r);
+    ck_assert_uint_eq(pfs_qtable_count(pfs_parser_qtable(r.p)), 2);
+    ck_assert_uint_eq(file_status(&r, 0).offset, len);
+    put_sent(r.paths[0], 1);
+    pfs_follow_event(r.fw);
+    ck_counter(&r, "lines", 167);
+    rig_save(&r);
+    ck_assert_ptr_nonnull(strstr(read_text(r.state), "\"version\":2"));
+    rig_down(&r);
+    ck_assert_int_eq(rig_up(&r, 1), PFS_STATE_LOADED);
+    ck_counter(&r, "lines", 167);
+    ck_assert_uint_eq(pfs_qtable_count(pfs_parser_qtable(r.p)), 2);
     rig_teardown(&r);
 }
 END_TEST
@@ -1252,6 +2067,22 @@ static Suite *follow_suite(void)
     tcase_add_test(tc, test_missing_file);
     tcase_add_test(tc, test_overlong_across_restart);
     tcase_add_test(tc, test_throttle);
+    tcase_add_test(tc, test_first_start_saved);
+    tcase_add_test(tc, test_known_path_appears);
+    tcase_add_test(tc, test_copytruncate_at_zero_while_stopped);
+    tcase_add_test(tc, test_copytruncate_at_zero_live);
+    tcase_add_test(tc, test_copytruncate_unseen_twice);
+    tcase_add_test(tc, test_first_start_copytruncate);
+    tcase_add_test(tc, test_overwritten_in_linger);
+    tcase_add_test(tc, test_rewritten_same_head);
+    tcase_add_test(tc, test_json_roundtrip);
+    tcase_add_test(tc, test_json_chunks_tree);
+    tcase_add_test(tc, test_json_grammar);
+    tcase_add_test(tc, test_state_big_counters);
+    tcase_add_test(tc, test_state_any_bytes);
+    tcase_add_test(tc, test_state_part_refused);
+    tcase_add_test(tc, test_state_unreadable);
+    tcase_add_test(tc, test_state_v1_upgrade);
     suite_add_tcase(s, tc);
 #ifdef HAVE_LIBSYSTEMD
     if (journal_remote() != 0) {
