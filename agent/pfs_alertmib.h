@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef PFS_ALERTMIB_H
 #define PFS_ALERTMIB_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef PFS_MIB_H
 #define PFS_MIB_H
 

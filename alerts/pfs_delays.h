@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef PFS_DELAYS_H
 #define PFS_DELAYS_H
 

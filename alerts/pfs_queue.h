@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef PFS_QUEUE_H
 #define PFS_QUEUE_H
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # agentx-bench.sh - the agent behind snmpd: GET latency, whole-subtree walks,
 #                   and snmpd "extend" (a program per value) for comparison
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # follow-bench.sh - CPU and memory of the log follower
 #
 # SYNOPSIS

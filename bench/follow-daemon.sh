@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # follow-daemon.sh - CPU and wake-ups of the real agent behind a private snmpd
 #
 # SYNOPSIS

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # make-log.awk - generate a large, realistic Postfix mail log for benchmarks
 #
 # SYNOPSIS

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # make-log.sh - build a large, realistic Postfix mail log for benchmarks
 #
 # SYNOPSIS

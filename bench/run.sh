@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # run.sh - lines per second of postfix-stats and of other log counters
 #
 # SYNOPSIS

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # install-deps.sh - install the Debian packages postfix-stats builds and tests with
 #
 # Usage: contrib/install-deps.sh [build|package|test]

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # quickstart.sh - build postfix-stats, start it, and show its counters over SNMP
 #
 # Usage (root, Debian 12): contrib/quickstart.sh [MAILLOG]

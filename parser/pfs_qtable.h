@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef PFS_QTABLE_H
 #define PFS_QTABLE_H
 

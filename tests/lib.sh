@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/lib.sh - TAP helpers for the shell tests (sourced)
 #
 # t_plan N            print the plan

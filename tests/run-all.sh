@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # run-all.sh - the whole test suite, as CI runs it
 #
 # Usage (root, Debian 12): tests/run-all.sh

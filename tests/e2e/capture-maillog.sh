@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
 # capture-maillog.sh - regenerate tests/data/postfix-e2e.log from a real Postfix
 #
 # SYNOPSIS

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # postfix-instance.sh - a private, throw-away Postfix instance for end-to-end tests
 #
 # SYNOPSIS

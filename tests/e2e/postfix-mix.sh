@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # postfix-mix.sh - the mail mix of the end-to-end test and the counters it must give
 #
 # SYNOPSIS

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # soak.sh - rotation, agent kills and snmpd restarts under load; exact counts
 #
 # SYNOPSIS

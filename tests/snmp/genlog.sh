@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/snmp/genlog.sh - Postfix log lines of real shapes, for the alert tests
 #
 # Sourced by tests/snmp/*.test. Each function prints whole messages the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # tests/snmp/lib.sh - private snmpd and agent for the SNMP integration tests
 #
 # Sourced by tests/snmp/*.test. Every test gets its own directory under

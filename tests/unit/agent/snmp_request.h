@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef SNMP_REQUEST_H
 #define SNMP_REQUEST_H
 
