@@ -61,7 +61,7 @@ mkdir -p "$work/state" || exit 1
 # shellcheck disable=SC2046
 ${CC:-cc} -O2 -Wall -Wextra -Werror -I"$top" -I"$top/parser" -I"$top/input" -I"$top/alerts" -I"$top/agent" \
 	"$here/follow-driver.c" "$top/libpfsagent.a" "$top/libpfsalerts.a" "$top/libpfsinput.a" "$top/libpfsparser.a" \
-	$(pkg-config --libs jansson libpcre2-8) -o "$work/follow-driver" || exit 1
+	$(pkg-config --libs jansson yajl libpcre2-8) -o "$work/follow-driver" || exit 1
 drv=$work/follow-driver
 
 # sample PID - "cpu_ns wakeups"

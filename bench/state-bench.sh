@@ -70,7 +70,7 @@ ${CC:-cc} -O2 -Wall -Wextra -Werror -I"$top_builddir" -I"$top_srcdir/parser" \
 	-I"$top_srcdir/input" -I"$top_srcdir/alerts" -I"$top_srcdir/agent" "$here/follow-driver.c" \
 	"$top_builddir/libpfsagent.a" "$top_builddir/libpfsalerts.a" \
 	"$top_builddir/libpfsinput.a" "$top_builddir/libpfsparser.a" \
-	$(pkg-config --libs jansson libpcre2-8) -o "$fx_dir/follow-driver" || exit 1
+	$(pkg-config --libs jansson yajl libpcre2-8) -o "$fx_dir/follow-driver" || exit 1
 "$here/make-log.sh" -n 300000 "$fx_dir/traffic.log" >/dev/null || exit 1
 fx_start_snmpd || exit 1
 lines_oid=$("$POSTFIX_STATS_AGENT" --oids | awk '$1 == "lines" { print $NF; exit }')

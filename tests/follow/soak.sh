@@ -49,7 +49,7 @@ ${CC:-cc} -O2 -Wall -Wextra -Werror -I"$top_builddir" -I"$top_srcdir/parser" \
 	-I"$top_srcdir/input" -I"$top_srcdir/alerts" -I"$top_srcdir/agent" "$top_srcdir/bench/follow-driver.c" \
 	"$top_builddir/libpfsagent.a" "$top_builddir/libpfsalerts.a" \
 	"$top_builddir/libpfsinput.a" "$top_builddir/libpfsparser.a" \
-	$(pkg-config --libs jansson libpcre2-8) -o "$fx_dir/follow-driver" || exit 1
+	$(pkg-config --libs jansson yajl libpcre2-8) -o "$fx_dir/follow-driver" || exit 1
 "$top_srcdir/bench/make-log.sh" -n 300000 "$fx_dir/source.log" >/dev/null || exit 1
 log=$fx_dir/mail.log
 
