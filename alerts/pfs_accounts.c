@@ -572,12 +572,14 @@ static uint64_t counted(const PFS_ACCOUNTS *a, const struct acct *e)
     return (a->unit == PFS_LIMIT_MESSAGES ? e->msgs_out : e->rcpts_out);
 }
 
-/* fill_info - a reader's view of one account */
-
+/*
+ * fill_info - one account as of its own day (the notification of a late
+ * day's limit gives that day's counts) or, for readers, as of today.
+ */
 static void fill_info(const PFS_ACCOUNTS *a, const struct acct *e,
-		              struct pfs_account_info *info)
+		              struct pfs_account_info *info, int its_day)
 {
-    int     today = e->day == a->today;
+    int     today = its_day || e->day == a->today;
 
     info->name = e->name;
     info->received = today ? e->received : 0;
@@ -614,7 +616,7 @@ void    pfs_accounts_relayed(PFS_ACCOUNTS *a, const char *name, size_t len,
     if (counted(a, e) > e->limit && e->notified_day != e->day) {
 	e->notified_day = e->day;
 	if (a->fn) {
-	    fill_info(a, e, &info);
+	    fill_info(a, e, &info, 1);
 	    a->fn(&info, a->ctx);
 	}
     }
@@ -641,7 +643,7 @@ int     pfs_accounts_info(const PFS_ACCOUNTS *a, size_t slot,
 {
     if (slot >= a->nslots)
 	return (-1);
-    fill_info(a, a->slots + slot, info);
+    fill_info(a, a->slots + slot, info, 0);
     return (0);
 }
 
@@ -656,7 +658,7 @@ int     pfs_accounts_lookup(const PFS_ACCOUNTS *a, const char *name, size_t len,
 	len = PFS_ACCOUNT_MAX;
     if ((s = find(a, name, len)) == NIL)
 	return (-1);
-    fill_info(a, a->slots + s, info);
+    fill_info(a, a->slots + s, info, 0);
     return (0);
 }
 

@@ -491,7 +491,7 @@ static void on_limit(const struct pfs_account_info *info, void *ctx)
     snprintf(hits[nhits].name, sizeof(hits[nhits].name), "%s", info->name);
     hits[nhits].count = info->rcpts_out;
     hits[nhits].limit = info->limit;
-    hits[nhits].day = pfs_accounts_today(hit_accounts);
+    hits[nhits].day = info->day;
     nhits++;
 }
 
@@ -702,6 +702,22 @@ START_TEST(test_accounts)
     ck_assert_int_eq(pfs_accounts_lookup(a, "dave@example.org", 16, &ai), 0);
     ck_assert_uint_eq(ai.rcpts_out, 0);
     ck_assert_int_eq(ai.last_seen, (int64_t) (DAY_2026_12_20 + 20) * 86400 + 86399);
+
+    /*
+     * Late lines of yesterday that take an account over its limit: the
+     * notification is about yesterday, with yesterday's count (it said 0).
+     */
+    q = msg_smtpd(&r, stamp(base, 20, 23, 59, 58), "erin@example.org", 101);
+    for (k = 0; k < 101; k++)
+	out_sent(&r, stamp(base, 20, 23, 59, 59), q, k);
+    ck_assert_int_eq(nhits, 3);
+    ck_assert_str_eq(hits[2].name, "erin@example.org");
+    ck_assert_uint_eq(hits[2].count, 101);
+    ck_assert_uint_eq(hits[2].limit, 100);
+    ck_assert_int_eq(hits[2].day, DAY_2026_12_20 + 20);
+    ck_assert_int_eq(pfs_accounts_lookup(a, "erin@example.org", 16, &ai), 0);
+    ck_assert_uint_eq(ai.rcpts_out, 0);		/* today's view */
+    ck_assert_int_eq(ai.exceeded, 0);
     rig_down(&r);
 }
 END_TEST
