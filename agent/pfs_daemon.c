@@ -51,8 +51,9 @@
  *	state is saved with the counters, and pfs_alertmib(3) serves them
  *	and sends their notifications, which wait in a queue (saved with
  *	the state) until snmpd has taken them. The state is saved at once
- *	when snmpd took some, so that a kill -9 cannot make the agent
- *	raise them again from lines it reads a second time. With queue_monitor, pfs_queue(3)
+ *	when some were raised or taken (once a second at most in a burst),
+ *	so that a kill -9 cannot make the agent raise them again from lines
+ *	it reads a second time. With queue_monitor, pfs_queue(3)
  *	reads the queue in the background: a 1-second alarm starts a
  *	postqueue -j when due, and its pipe is registered with the loop
  *	while a read runs (SIGCHLD keeps its default disposition, so the
@@ -185,6 +186,7 @@ struct daemon {
     double  saved_at;			/* monotonic seconds of the last save */
     double  save_gap;			/* no save sooner after it (seconds) */
     uint64_t saved_notes;		/* notifications pushed and sent, then */
+    unsigned notes_alarm;		/* a save for notifications is due */
     int     pidfd;
     char   *pidfile;
     uint64_t idle_lines;		/* "lines" when it last moved */
@@ -407,16 +409,43 @@ static void save_state(struct daemon *d, int force)
     d->saved_notes = notes;
 }
 
-/* notes_saved - after snmpd took notifications, save at once */
+/*
+ * notes_saved - after notifications were raised or taken, save soon. A
+ * burst of them (a catch-up that takes many accounts over their limits)
+ * is saved once a second at most, whatever the save costs: the window in
+ * which a kill -9 could make the agent raise one again stays a second.
+ */
+#define NOTES_SAVE_GAP	1.0
+
+static void on_notes_save(unsigned reg, void *ctx);
 
 static void notes_saved(struct daemon *d)
 {
-    /*
-     * A notification taken and not yet saved as taken would be raised
-     * again if the agent were killed now and read those lines again.
-     */
-    if (d->saved_once && !d->save_failing && notes_mark(d) != d->saved_notes)
+    struct timeval tv;
+    double  wait;
+
+    if (!d->saved_once || d->save_failing || notes_mark(d) == d->saved_notes
+	|| d->notes_alarm != 0)
+	return;
+    wait = d->saved_at + NOTES_SAVE_GAP - clock_s(CLOCK_MONOTONIC);
+    if (wait <= 0) {
 	save_state(d, 1);			/* whatever the cost spacing says */
+	return;
+    }
+    tv.tv_sec = (time_t) wait;
+    tv.tv_usec = (suseconds_t) ((wait - (double) tv.tv_sec) * 1e6) + 1;
+    d->notes_alarm = snmp_alarm_register_hr(tv, 0, on_notes_save, d);
+}
+
+/* on_notes_save - the deferred save for notifications */
+
+static void on_notes_save(unsigned reg, void *ctx)
+{
+    struct daemon *d = ctx;
+
+    (void) reg;
+    d->notes_alarm = 0;
+    notes_saved(d);
 }
 
 /* on_follow_fd - inotify says something changed */

@@ -26,14 +26,19 @@
 #			third, its RSS a second later and after its first save,
 #			as a share of the steady RSS;
 #	4. saves	RATE (100,000) lines/s of bench/make-log.sh lines are
-#			appended for SECONDS (20) twice: with save_interval 5,
-#			then with saves off (save_interval 86400). The CPU the
-#			saves take is the difference, as a share of one core,
-#			and the agent's own figures ("state saved" debug lines:
-#			bytes and CPU per save) are summed when it logs them.
-#			Then, the agent idle, one line and one save: the RSS
-#			peak of that save (VmHWM after clear_refs) against the
-#			RSS before it.
+#			appended for SECONDS (20) three times: with
+#			save_interval 5 and account_limit out of reach
+#			("quiet"), with save_interval 5 and the default
+#			account_limit ("notes": the traffic takes some 25
+#			accounts over it, and every notification is saved
+#			at once, once a second at most), then with saves
+#			off (save_interval 86400). The CPU the saves take is
+#			the difference with the last, as a share of one core,
+#			and the agent's own figures ("state saved" debug
+#			lines: bytes and CPU per save) are summed. After the
+#			quiet run, the agent idle, one line and one save: the
+#			RSS peak of that save (VmHWM after clear_refs)
+#			against the RSS before it.
 #
 #	Without arguments both states are measured. The agent is
 #	$POSTFIX_STATS_AGENT, else the build tree's. Figures go to standard
@@ -90,13 +95,14 @@ hwm() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status"; }
 # cpu PID - nanoseconds on the CPU so far
 cpu() { cut -d' ' -f1 "/proc/$1/schedstat"; }
 
-# conf SAVE_INTERVAL - the agent's configuration for these states
+# conf SAVE_INTERVAL [LINES] - the agent's configuration for these states
 conf() {
 	fx_agent_conf "max_accounts 20000
 max_transports 2000
 max_sources 20000
 max_queue_ids 200000
-from_start yes"
+from_start yes${2:+
+$2}"
 	sed -i "s/^save_interval .*/save_interval $1/" "$fx_dir/agent.conf"
 }
 
@@ -194,9 +200,17 @@ for size in $sizes; do
 			$1, $1 / $2, $3, $3 / $2 }'
 	fx_stop_agent || status=1
 
-	# 4. saves under load: with saves, then without
-	for si in 5 86400; do
-		conf "$si"
+	# 4. saves under load: with saves, then without; the traffic's
+	# accounts go over the default account_limit (25 of them in 20 s),
+	# and each notification is saved at once (once a second at most),
+	# so the saves are measured with the limit out of reach ("quiet"),
+	# then with the default limit ("notes"), then without saves.
+	for run in quiet notes off; do
+		case $run in
+		quiet) conf 5 "account_limit 1000000000" ;;
+		notes) conf 5 ;;
+		off) conf 86400 "account_limit 1000000000" ;;
+		esac
 		start_agent
 		wait_lines "$n" 60 || { echo "the agent did not answer"; status=1; break; }
 		sleep 1
@@ -210,15 +224,20 @@ for size in $sizes; do
 		c1=$(cpu "$pid")
 		peak=$(hwm "$pid")
 		n=$((n + w))
-		if [ "$si" = 5 ]; then
-			with=$((c1 - c0))
+		case $run in
+		quiet | notes)
+			eval "cpu_$run=$((c1 - c0))"
+			nnotes=$(tail -n +"$from" "$fx_dir/agent.log" | grep -c 'notification .* sent')
 			set -- $(save_figures "$from")
-			echo "$w $secs $r0 $peak $1 $2 $3" | awk '{
-				printf "saves: %d lines in %d s with save_interval 5: RSS %d kB before, peak %d kB (traffic and saves)\n",
-					$1, $2, $3, $4
-				if ($5 > 0)
-					printf "saves: the agent logged %d saves of %d bytes, %.1f ms CPU each, %.2f%% of a core\n",
-						$5, $7, $6 / $5, $6 / 10 / $2 }'
+			echo "$run $w $secs $r0 $peak $1 $2 $3 $nnotes" | awk '{
+				printf "saves (%s): %d lines in %d s with save_interval 5, %d notifications: RSS %d kB before, peak %d kB (traffic and saves)\n",
+					$1, $2, $3, $9, $4, $5
+				if ($6 > 0)
+					printf "saves (%s): the agent logged %d saves of %d bytes, %.1f ms CPU each, %.2f%% of a core\n",
+						$1, $6, $8, $7 / $6, $7 / 10 / $3 }'
+			;;
+		esac
+		if [ "$run" = quiet ]; then
 			sleep 2
 			r1=$(rss "$pid")
 			echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || true
@@ -227,11 +246,13 @@ for size in $sizes; do
 			echo "$r1 $(hwm "$pid")" | awk '{
 				printf "saves: one save, the agent idle: RSS %d kB before, peak %d kB (+%.1f%%)\n",
 					$1, $2, ($2 - $1) * 100 / $1 }'
-		else
+		elif [ "$run" = off ]; then
 			without=$((c1 - c0))
-			echo "$with $without $secs $w" | awk '{
+			echo "$cpu_quiet $cpu_notes $without $secs" | awk '{
 				printf "saves: agent CPU %.1f%% of a core with saves, %.1f%% without: saves take %.2f%% of a core\n",
-					$1 / 1e7 / $3, $2 / 1e7 / $3, ($1 - $2) / 1e7 / $3 }'
+					$1 / 1e7 / $4, $3 / 1e7 / $4, ($1 - $3) / 1e7 / $4
+				printf "saves: with the notifications of the default account_limit, agent CPU %.1f%%: saves take %.2f%% of a core\n",
+					$2 / 1e7 / $4, ($2 - $3) / 1e7 / $4 }'
 		fi
 		fx_stop_agent || status=1
 	done
