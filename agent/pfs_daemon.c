@@ -1047,6 +1047,17 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
 	/* Saving would replace a state that may well be good. */
 	fatalx("%s; refusing to start", err);
     }
+    if (sr == PFS_STATE_LOADED) {
+	/*
+	 * The file holds what was just loaded: from now on a save is due
+	 * when something moves, notifications raised in the catch-up too.
+	 */
+	d.saved_once = 1;
+	d.saved_changes = pfs_follow_changes(d.follow)
+	    + (d.journal ? pfs_journal_changes(d.journal) : 0);
+	d.saved_notes = notes_mark(&d);
+	d.saved_at = clock_s(CLOCK_MONOTONIC);
+    }
     pfs_follow_start(d.follow);
     if (d.journal) {
 	if (sr == PFS_STATE_LOADED && cursor_found)
