@@ -734,13 +734,17 @@ static int by_mtime(const void *a, const void *b)
  * read_between - files rotated after the saved one while the agent was
  * stopped (a second rotation renamed or copied the log again): the
  * log's siblings, not compressed, last written no earlier than the saved
- * file, other than the saved, the earlier and the current file. Each is
- * read from its start, oldest first; last gets the fingerprint of the
- * last one read (it is left alone when none is).
+ * file, other than the saved, the earlier and the current file, and not
+ * a twin of the current file (open as cur_fd, or -1): a copytruncate
+ * caught between its copy and its truncation leaves a copy of what the
+ * current file still holds, which is read there. Each is read from its
+ * start, oldest first; last gets the fingerprint of the last one read (it
+ * is left alone when none is).
  */
 static void read_between(struct pfs_file *f, const struct stream *saved,
 			         const struct pfs_follow_pos *earlier,
-			         const struct stat *cur, struct pfs_follow_pos *last)
+			         const struct stat *cur, int cur_fd,
+			         struct pfs_follow_pos *last)
 {
     struct between *b = 0;
     struct stat sst, st;
@@ -789,8 +793,10 @@ static void read_between(struct pfs_file *f, const struct stream *saved,
 	if ((fd = open_regular(b[i].name, &st)) < 0)
 	    continue;
 	if (st.st_dev != b[i].dev || st.st_ino != b[i].ino || done_has(f, &st)
-	    || (saved->fp_len > 0 && fp_match(fd, saved->fp_hash, saved->fp_len))) {
-	    close(fd);				/* replaced, or a twin of the saved */
+	    || (saved->fp_len > 0 && fp_match(fd, saved->fp_hash, saved->fp_len))
+	    || (cur != 0 && cur_fd >= 0
+		&& twin(fd, (uint64_t) st.st_size, cur_fd, (uint64_t) cur->st_size))) {
+	    close(fd);				/* replaced, or a twin */
 	    continue;
 	}
 	log_info("log file %s: reading %s, rotated before the agent looked",
@@ -1056,7 +1062,7 @@ static void file_first_open(struct pfs_file *f, int fd, const struct stat *st)
 				     &f->saved_old) == 0) {
 		last.fp_hash = f->old.fp_hash;
 		last.fp_len = f->old.fp_len;
-		read_between(f, &f->old, &f->saved_old, fd >= 0 ? st : 0, &last);
+		read_between(f, &f->old, &f->saved_old, fd >= 0 ? st : 0, fd, &last);
 	    }
 	    f->rotations++;
 	}
@@ -1160,7 +1166,7 @@ static void cur_truncated(struct pfs_file *f, const struct stat *cst)
 		copy.fp_hash = pos.fp_hash;
 		copy.fp_len = pos.fp_len;
 		old_identity(f, &other);
-		read_between(f, &copy, &other, cst, &pos);
+		read_between(f, &copy, &other, cst, f->cur.fd, &pos);
 	    }
 	    close(fd);
 	}

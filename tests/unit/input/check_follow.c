@@ -1066,9 +1066,9 @@ static void copy_file(const char *src, const char *dst)
     ck_assert_int_eq(system(cmd), 0);
 }
 
-/* copytruncate - what logrotate's copytruncate does, shifting .N to .N+1 */
+/* copy_only - the first half of a copytruncate: .N to .N+1, the log to .1 */
 
-static void copytruncate(struct rig *r)
+static void copy_only(struct rig *r)
 {
     struct stat st;
     char    from[32], to[32];
@@ -1081,6 +1081,13 @@ static void copytruncate(struct rig *r)
 	    ck_assert_int_eq(rename(path_in(r, from), path_in(r, to)), 0);
     }
     copy_file(r->paths[0], path_in(r, "mail.log.1"));
+}
+
+/* copytruncate - what logrotate's copytruncate does, shifting .N to .N+1 */
+
+static void copytruncate(struct rig *r)
+{
+    copy_only(r);
     ck_assert_int_eq(truncate(r->paths[0], 0), 0);
 }
 
@@ -1225,6 +1232,37 @@ START_TEST(test_first_start_copytruncate)
 END_TEST
 
 /* Copytruncate three times before the agent looks: every copy is read. */
+
+/*
+ * The agent looks in the middle of a copytruncate: the copy of the new
+ * lines is made, the log not yet truncated. That copy is the current
+ * file's twin, not a rotated file to read on its own (the rotation
+ * stories over SNMP counted such a generation twice, 1 run in 60).
+ */
+START_TEST(test_copytruncate_caught_midway)
+{
+    static const char *const names[] = {"mail.log"};
+    struct rig r;
+
+    rig_setup(&r, 1, names, 0, PFS_FOLLOW_NO_INOTIFY);
+    put(r.paths[0], "", 0);
+    rig_up(&r, 0);
+    put_sent(r.paths[0], 3);
+    pfs_follow_poll(r.fw);
+    put_sent(r.paths[0], 2);			/* unread */
+    copytruncate(&r);
+    put_sent(r.paths[0], 4);
+    copy_only(&r);				/* cp done, truncate to come */
+    pfs_follow_poll(r.fw);
+    ck_counter(&r, "sent:smtp", 9);
+    ck_assert_int_eq(truncate(r.paths[0], 0), 0);
+    put_sent(r.paths[0], 1);
+    pfs_follow_poll(r.fw);
+    ck_counter(&r, "sent:smtp", 10);
+    ck_counter(&r, "lines", 10);
+    rig_teardown(&r);
+}
+END_TEST
 
 START_TEST(test_copytruncate_unseen_twice)
 {
@@ -2073,6 +2111,7 @@ static Suite *follow_suite(void)
     tcase_add_test(tc, test_copytruncate_at_zero_while_stopped);
     tcase_add_test(tc, test_copytruncate_at_zero_live);
     tcase_add_test(tc, test_copytruncate_unseen_twice);
+    tcase_add_test(tc, test_copytruncate_caught_midway);
     tcase_add_test(tc, test_first_start_copytruncate);
     tcase_add_test(tc, test_overwritten_in_linger);
     tcase_add_test(tc, test_rewritten_same_head);
