@@ -23,8 +23,9 @@
  *	and runs of NUL bytes, so that block edges fall inside every kind
  *	of line, with and without a last newline; an empty file, newlines
  *	only, and one long line without a newline. Files are read from
- *	their start and from an offset inside a line; the same bytes come
- *	through a pipe written in pieces of random sizes.
+ *	their start, from an offset inside a line and from a line start;
+ *	the same bytes come through a pipe written in pieces of random
+ *	sizes.
  *
  *	Under a thread sanitizer build this is the test of the threads.
  *--*/
@@ -371,6 +372,9 @@ START_TEST(test_e2e)
     make_dir();
     compare("postfix-e2e.log", &t, 0, small_blocks, N(small_blocks), _i);
     compare("postfix-e2e.log", &t, 777, big_blocks, N(big_blocks), _i);
+    /* From a line start: the newline before it is not a line. */
+    compare("postfix-e2e.log", &t, (off_t) (strchr(t.s + 5000, '\n') + 1 - t.s),
+	    big_blocks, N(big_blocks), _i);
     remove_dir();
     free(t.s);
 }
