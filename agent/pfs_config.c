@@ -110,7 +110,7 @@ static const struct token tokens[] = {
     {"pidfile", T_STRING, OFF(pidfile), 0, 0, "PATH",
     "pid file in daemon mode (default " PFS_DEF_PIDFILE ")"},
     {"threads", T_UINT, OFF(threads), 0, PFS_PREAD_MAX_THREADS, "N",
-    "threads that read logs from start to end, --once (default 0: one per processor)"},
+    "threads for --once and for a backlog to catch up (default 0: one per processor)"},
     /* Alerts: doc/alerts.md. */
     {"account_tracking", T_BOOL, OFF(accounts), 0, 1, "yes|no",
     "keep the per-account table (default yes; no for privacy)"},

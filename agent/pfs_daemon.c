@@ -36,7 +36,9 @@
  *	less. When
  *	the follower has more to read than one budget allows, the loop polls
  *	without blocking until it has caught up, answering requests in
- *	between.
+ *	between; a large backlog is read on the configured number of
+ *	threads (threads, pfs_follow_set_threads(); a reload applies a new
+ *	number).
  *
  *	A receipt that may be a content filter's re-injected copy waits in
  *	the parser for the line that would link it (pfs_parser(3)); when
@@ -717,6 +719,7 @@ static void reload(struct daemon *d)
     netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
 		       NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, (int) nc.ping_interval);
     set_account_limits(d, &nc);
+    pfs_follow_set_threads(d->follow, (int) nc.threads);
     /* Keep what the running parts were built from; take the rest. */
     pfs_strlist_free(&nc.logfiles);
     nc.logfiles = d->cfg.logfiles;
@@ -1023,6 +1026,8 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
     }
     d.follow = pfs_follow_create(d.parser, d.cfg.logfiles.v, d.cfg.logfiles.n,
 				 d.cfg.poll_interval, d.cfg.from_start);
+    /* A large backlog is caught up on these (0: one per processor). */
+    pfs_follow_set_threads(d.follow, (int) d.cfg.threads);
     if (d.cfg.journal) {
 	d.journal = pfs_journal_create(d.parser, d.cfg.journal_directory,
 				       (const char *const *) d.cfg.journal_identifiers.v,

@@ -22,6 +22,12 @@
  *	void	pfs_follow_get_pos(fw, i, cur, rotated)
  *
  *	int	pfs_follow_set_pos(fw, path, cur, rotated, lines, rotations)
+ *
+ *	void	pfs_follow_set_threads(fw, threads)
+ *
+ *	void	pfs_follow_set_catchup(fw, min_backlog, slice)
+ *
+ *	uint64_t pfs_follow_catchup_bytes(fw)
  * DESCRIPTION
  *	Each configured path is followed on its own, with its own position;
  *	all lines go to one parser, hence one set of counters. Bytes are read
@@ -81,6 +87,34 @@
  *	bytes or bytes before the position changed is another file, whatever
  *	its inode.
  * .PP
+ *	A large backlog (a start after a long stop, a log read from its
+ *	start, a stall) is caught up on several threads:
+ *	pfs_follow_set_threads() sets how many (0: one per processor; 1,
+ *	the default: one, reading as described above). When a file has at
+ *	least min_backlog bytes (16 MiB) left to read and its line buffer
+ *	holds nothing (its position is at a line start), the whole lines of
+ *	the next slice of it (up to slice bytes, 16 MiB per thread up to
+ *	four threads) are parsed by pfs_pread(3) on the threads and settled
+ *	in log order on the caller's thread, with the counters, events,
+ *	line counts, position and fingerprints that reading them through
+ *	pfs_lines gives; a half-written last line is never part of a slice.
+ *	A line buffer that holds part of a line is first read up to the
+ *	line's end. A slice counts against the read budget like the bytes
+ *	it holds, so a call still returns after about one slice and the
+ *	caller's event loop goes on. 16 MiB is the budget of one call:
+ *	a smaller backlog is read in one call anyway (some 30 ms on one
+ *	core), and the traffic of a busy server between two reads (100,000
+ *	lines a second are about 13 MB between two polls a second apart)
+ *	stays below it, so a follower that keeps up does not start threads
+ *	and stop them on every read, while a real backlog is worth the
+ *	millisecond or so that starting them takes. They are started at the
+ *	first slice (the info log says how far behind the file is) and
+ *	stopped when every file has been caught up (the log says how many
+ *	lines took how long). pfs_follow_set_catchup() changes min_backlog
+ *	and slice (0: the default), for tests and benchmarks;
+ *	pfs_follow_catchup_bytes() says how many bytes were read on the
+ *	threads so far.
+ * .PP
  *	pfs_follow_set_pos(), called by pfs_state_load() before
  *	pfs_follow_start(), gives each path its saved position. If the path
  *	still names the saved device and inode with the saved fingerprint,
@@ -124,6 +158,7 @@
 #include "pfs_follow.h"
 #include "pfs_lines.h"
 #include "pfs_log.h"
+#include "pfs_pread.h"
 #include "pfs_util.h"
 
 #define READ_CHUNK	(64 * 1024)
@@ -132,6 +167,9 @@
 #define DEF_THROTTLE_MS	200
 #define MAX_DIRENTS	100000		/* entries looked at in a search */
 #define MAX_BETWEEN	64		/* files rotated while stopped, read */
+#define CU_MIN		READ_BUDGET	/* a backlog caught up on threads */
+#define CU_SLICE_MAX	4		/* slice: READ_BUDGET per thread, up to this */
+#define CU_SCAN		((uint64_t) 1 << 20)	/* a slice's last newline: this far back */
 
 #define FILE_EVENTS	(IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVE_SELF \
 			 | IN_DELETE_SELF)
@@ -193,6 +231,15 @@ struct PFS_FOLLOW {
     time_t  last_line;
     uint64_t changes;			/* see pfs_follow_changes() */
     char   *buf;			/* READ_CHUNK */
+    /* Catching a backlog up on threads: pfs_follow_set_threads(). */
+    int     threads;			/* 1: one thread */
+    uint64_t cu_min;			/* backlog that starts them */
+    uint64_t cu_slice;			/* bytes parsed at a time */
+    PFS_PREAD *pr;			/* running threads, or NULL */
+    uint64_t cu_bytes;			/* read on threads, all time */
+    uint64_t cu_ep_bytes;		/* this catch-up: bytes, */
+    uint64_t cu_ep_lines;		/* lines, */
+    long long cu_ep_start;		/* started (monotonic ms) */
 };
 
 static const char *const compressed_suffixes[] = {
@@ -516,6 +563,98 @@ static void stream_close(struct pfs_file *f, struct stream *s)
     f->fw->changes++;
 }
 
+/* catch_up_end - the backlog is read: stop the threads, say how it went */
+
+static void catch_up_end(PFS_FOLLOW *fw)
+{
+    long long ms = now_ms() - fw->cu_ep_start;
+
+    if (fw->pr == 0)
+	return;
+    pfs_pread_free(fw->pr);
+    fw->pr = 0;
+    log_info("caught up: %llu lines (%llu MiB) read on %d threads in %lld.%03lld s",
+	     (unsigned long long) fw->cu_ep_lines,
+	     (unsigned long long) (fw->cu_ep_bytes >> 20), fw->threads,
+	     ms / 1000, ms % 1000);
+}
+
+/*
+ * slice_end - where the whole lines of s between its offset and end end
+ * (just after the last newline); 0 if none ends in the last CU_SCAN bytes
+ */
+static uint64_t slice_end(struct pfs_file *f, struct stream *s, uint64_t end)
+{
+    uint64_t stop = end - s->offset > CU_SCAN ? end - CU_SCAN : s->offset;
+    uint64_t at = end;
+    size_t  want;
+    ssize_t n;
+    size_t  i;
+
+    while (at > stop) {
+	want = at - stop < READ_CHUNK ? (size_t) (at - stop) : READ_CHUNK;
+	n = pread(s->fd, f->fw->buf, want, (off_t) (at - want));
+	if (n < 0 && errno == EINTR)
+	    continue;
+	if (n != (ssize_t) want)
+	    return (0);				/* the old way will say why */
+	for (i = want; i > 0; i--)
+	    if (f->fw->buf[i - 1] == '\n')
+		return (at - want + i);
+	at -= want;
+    }
+    return (0);
+}
+
+/*
+ * catch_up - the whole lines of the next slice of a large backlog, on
+ * the threads (s at a line start). Returns the bytes consumed (added to
+ * *done), 0 when the slice was left to the old way, -1 when a read failed.
+ */
+static ssize_t catch_up(struct pfs_file *f, struct stream *s, uint64_t size,
+			        uint64_t *done)
+{
+    PFS_FOLLOW *fw = f->fw;
+    uint64_t from = s->offset;
+    uint64_t to, upto;
+    uint64_t lines = 0;
+    int     rc;
+
+    to = size - from > fw->cu_slice ? from + fw->cu_slice : size;
+    if ((to = slice_end(f, s, to)) <= from)
+	return (0);
+    if (fw->pr == 0) {
+	if ((fw->pr = pfs_pread_create(fw->parser, fw->threads, 0)) == 0) {
+	    log_warnx("log files are caught up on one thread");
+	    fw->threads = 1;
+	    return (0);
+	}
+	fw->cu_ep_bytes = fw->cu_ep_lines = 0;
+	fw->cu_ep_start = now_ms();
+	log_info("log file %s: %llu MiB to read: catching up on %d threads",
+		 f->path, (unsigned long long) ((size - from) >> 20), fw->threads);
+    }
+    rc = pfs_pread_range(fw->pr, s->fd, f->path, from, to, &lines, &upto);
+    f->lines += lines;
+    fw->cu_ep_lines += lines;
+    if (rc < 0) {
+	/* Lines that start before upto are counted: resume after them. */
+	if (upto > from) {
+	    s->offset = upto - 1;
+	    s->lb.skipping = 1;
+	    *done += s->offset - from;
+	    fw->cu_bytes += s->offset - from;
+	    fw->cu_ep_bytes += s->offset - from;
+	}
+	return (-1);
+    }
+    s->offset = to;
+    *done += to - from;
+    fw->cu_bytes += to - from;
+    fw->cu_ep_bytes += to - from;
+    return ((ssize_t) (to - from));
+}
+
 /* stream_read - read what was added, up to the budget (or all) */
 
 static void stream_read(struct pfs_file *f, struct stream *s, uint64_t size,
@@ -526,12 +665,21 @@ static void stream_read(struct pfs_file *f, struct stream *s, uint64_t size,
     uint64_t before = f->lines;
     ssize_t n;
     size_t  want;
+    char   *nl;
+    int     big;
 
     s->backlog = 0;
     while (s->offset < size) {
 	if (!unbounded && done >= READ_BUDGET) {
 	    s->backlog = 1;
 	    break;
+	}
+	big = fw->threads > 1 && size - s->offset >= fw->cu_min;
+	if (big && s->lb.len == 0 && !s->lb.skipping) {
+	    if ((n = catch_up(f, s, size, &done)) < 0)
+		break;				/* a read failed (logged) */
+	    if (n > 0)
+		continue;
 	}
 	want = size - s->offset < READ_CHUNK ? (size_t) (size - s->offset) : READ_CHUNK;
 	n = pread(s->fd, fw->buf, want, (off_t) s->offset);
@@ -543,6 +691,10 @@ static void stream_read(struct pfs_file *f, struct stream *s, uint64_t size,
 	}
 	if (n == 0)
 	    break;
+	/* To catch up on threads, first end the line held. */
+	if (big && (s->lb.len > 0 || s->lb.skipping)
+	    && (nl = memchr(fw->buf, '\n', (size_t) n)) != 0)
+	    n = nl + 1 - fw->buf;
 	s->offset += (uint64_t) n;
 	done += (uint64_t) n;
 	pfs_lines_feed(&s->lb, fw->buf, (size_t) n);
@@ -555,6 +707,8 @@ static void stream_read(struct pfs_file *f, struct stream *s, uint64_t size,
     }
     if (f->lines != before)
 	fw->last_line = time((time_t *) 0);
+    if (fw->pr && !s->backlog && !pfs_follow_backlog(fw))
+	catch_up_end(fw);
 }
 
 /* stream_drain - read a file to its current end, whatever its size */
@@ -1303,6 +1457,9 @@ PFS_FOLLOW *pfs_follow_create_flags(PFS_PARSER *parser, char *const *paths, size
     fw->from_start = from_start;
     fw->buf = pfs_malloc(READ_CHUNK);
     fw->ifd = -1;
+    fw->threads = 1;
+    fw->cu_min = CU_MIN;
+    fw->cu_slice = READ_BUDGET;
     if (env != 0 && *env != 0 && strcmp(env, "0") != 0)
 	flags |= PFS_FOLLOW_NO_INOTIFY;
     if ((flags & PFS_FOLLOW_NO_INOTIFY) == 0
@@ -1339,6 +1496,7 @@ void    pfs_follow_free(PFS_FOLLOW *fw)
 
     if (fw == 0)
 	return;
+    pfs_pread_free(fw->pr);
     for (i = 0; i < fw->n; i++) {
 	struct pfs_file *f = fw->files + i;
 
@@ -1371,6 +1529,47 @@ void    pfs_follow_set_linger(PFS_FOLLOW *fw, unsigned seconds)
 void    pfs_follow_set_throttle(PFS_FOLLOW *fw, unsigned ms)
 {
     fw->throttle_ms = ms;
+}
+
+/* cu_slice_default - READ_BUDGET per thread, up to CU_SLICE_MAX of them */
+
+static uint64_t cu_slice_default(int threads)
+{
+    return (READ_BUDGET * (uint64_t) (threads < CU_SLICE_MAX ? threads : CU_SLICE_MAX));
+}
+
+/* pfs_follow_set_threads - threads that catch a large backlog up */
+
+void    pfs_follow_set_threads(PFS_FOLLOW *fw, int threads)
+{
+    int     slice_default = fw->cu_slice == cu_slice_default(fw->threads);
+
+    if (threads <= 0)
+	threads = pfs_pread_cores();
+    if (threads > PFS_PREAD_MAX_THREADS)
+	threads = PFS_PREAD_MAX_THREADS;
+    if (fw->pr && threads != fw->threads) {
+	pfs_pread_free(fw->pr);			/* restarted at the next slice */
+	fw->pr = 0;
+    }
+    fw->threads = threads;
+    if (slice_default)
+	fw->cu_slice = cu_slice_default(threads);
+}
+
+/* pfs_follow_set_catchup - backlog that starts the threads, slice size */
+
+void    pfs_follow_set_catchup(PFS_FOLLOW *fw, uint64_t min_backlog, uint64_t slice)
+{
+    fw->cu_min = min_backlog ? min_backlog : CU_MIN;
+    fw->cu_slice = slice ? slice : cu_slice_default(fw->threads);
+}
+
+/* pfs_follow_catchup_bytes - bytes read on the threads so far */
+
+uint64_t pfs_follow_catchup_bytes(const PFS_FOLLOW *fw)
+{
+    return (fw->cu_bytes);
 }
 
 /* pfs_follow_start - open every path and read what is there */

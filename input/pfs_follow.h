@@ -71,6 +71,17 @@ extern void pfs_follow_set_linger(PFS_FOLLOW *, unsigned seconds);
  */
 extern void pfs_follow_set_throttle(PFS_FOLLOW *, unsigned ms);
 
+/*
+ * Threads that read a large backlog (0: one per processor; 1, the
+ * default: one). pfs_follow_set_catchup(): the backlog in bytes that
+ * starts them and the bytes they parse at a time (0: the defaults, 16 MiB
+ * and 16 MiB per thread up to four), for tests and benchmarks.
+ * pfs_follow_catchup_bytes(): bytes read on the threads, all time.
+ */
+extern void pfs_follow_set_threads(PFS_FOLLOW *, int threads);
+extern void pfs_follow_set_catchup(PFS_FOLLOW *, uint64_t min_backlog, uint64_t slice);
+extern uint64_t pfs_follow_catchup_bytes(const PFS_FOLLOW *);
+
 /* Non-zero: a read budget ran out, call pfs_follow_poll() again soon. */
 extern int pfs_follow_backlog(const PFS_FOLLOW *);
 

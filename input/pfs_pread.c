@@ -11,6 +11,8 @@
  *
  *	int	pfs_pread_fd(pr, fd, name)
  *
+ *	int	pfs_pread_range(pr, fd, name, from, to, lines, upto)
+ *
  *	void	pfs_pread_free(pr)
  *
  *	int	pfs_pread_cores()
@@ -40,9 +42,18 @@
  *	caller's thread through pfs_lines, as pfs_read_fd() does, into
  *	blocks of whole lines.
  *
+ *	pfs_pread_range() reads the bytes from offset from to offset to of
+ *	a regular file the same way, whatever its offset and size: from must
+ *	be the start of a line and to the end of one (just after its
+ *	newline), so that every line read is whole (a follower's catch-up:
+ *	pfs_follow(3)). It adds the number of lines read to *lines (NULL: not
+ *	wanted), and sets *upto where the lines counted end: to, or, after a
+ *	failed read, the end of the stretch of the last block settled (the
+ *	lines counted are those that start before it; from if none).
+ *
  *	pfs_pread_cores() says how many processors the process may use.
  * DIAGNOSTICS
- *	pfs_pread_fd() returns -1 when reading failed (logged with the
+ *	pfs_pread_fd() and pfs_pread_range() return -1 when reading failed (logged with the
  *	name and the system's reason); the lines before the failure are
  *	counted. pfs_pread_create() returns NULL when it cannot start a
  *	thread or make a parser (logged).
@@ -84,6 +95,7 @@ struct slot {
     size_t  start;			/* the block's lines start at start, */
     size_t  limit;			/* before limit */
     int     err;			/* errno of a failed read, or 0 */
+    size_t  lines;			/* lines the block holds, once parsed */
     PFS_BATCH *batch;
 };
 
@@ -115,6 +127,8 @@ struct PFS_PREAD {
     uint64_t first;			/* regular: where reading starts */
     uint64_t end;			/* regular: its size */
     int     failed;			/* a read failed: queue no more */
+    uint64_t lines;			/* lines settled */
+    uint64_t upto;			/* regular: the settled blocks end here */
     /* A pipe: the block being filled. */
     struct slot *fill;
 };
@@ -164,7 +178,8 @@ static void read_window(PFS_PREAD *pr, struct slot *s)
     /* In the buffer: the block's stretch ends at limit. */
     lim = (size_t) (s->off - from) + pr->block;
     s->limit = lim < s->len ? lim : s->len;
-    s->start = 0;
+    /* The first block starts at the offset, not at the byte before it. */
+    s->start = s->limit < (size_t) (s->off - from) ? s->limit : (size_t) (s->off - from);
     if (s->off > pr->first && s->limit > 0) {
 	/* The first line that starts in the block follows a newline. */
 	nl = memchr(s->buf, '\n', s->limit);
@@ -178,9 +193,10 @@ static void parse_slot(PFS_PREAD *pr, PFS_PARSER *w, struct slot *s)
 {
     if (pr->regular)
 	read_window(pr, s);
+    s->lines = 0;
     if (s->err == 0 && s->start < s->limit)
-	pfs_parser_batch(w, s->batch, s->buf + s->start, s->len - s->start,
-			 s->limit - s->start);
+	s->lines = pfs_parser_batch(w, s->batch, s->buf + s->start, s->len - s->start,
+				    s->limit - s->start);
 }
 
 /* thread_main - a thread besides the caller's: parse blocks until told to quit */
@@ -221,8 +237,12 @@ static void settle_slot(PFS_PREAD *pr, struct slot *s)
 	pr->failed = 1;
     }
     /* After a failure, the blocks queued behind it are dropped. */
-    if (!pr->failed)
+    if (!pr->failed) {
 	pfs_parser_settle_batch(pr->parser, s->batch);
+	pr->lines += s->lines;
+	if (pr->regular)
+	    pr->upto = s->off + pr->block < pr->end ? s->off + pr->block : pr->end;
+    }
     pfs_batch_reset(s->batch);
     s->err = 0;
 }
@@ -388,6 +408,7 @@ int     pfs_pread_fd(PFS_PREAD *pr, int fd, const char *name)
     pr->fd = fd;
     pr->name = name;
     pr->failed = 0;
+    pr->lines = 0;
     pr->regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
 	&& (start = lseek(fd, 0, SEEK_CUR)) >= 0;
     if (pr->regular) {
@@ -397,6 +418,27 @@ int     pfs_pread_fd(PFS_PREAD *pr, int fd, const char *name)
 	return (pr->failed ? -1 : 0);
     }
     return (read_pipe(pr) < 0 || pr->failed ? -1 : 0);
+}
+
+/* pfs_pread_range - whole lines of a regular file, from offset from to offset to */
+
+int     pfs_pread_range(PFS_PREAD *pr, int fd, const char *name, uint64_t from,
+			        uint64_t to, uint64_t *lines, uint64_t *upto)
+{
+    pr->fd = fd;
+    pr->name = name;
+    pr->failed = 0;
+    pr->lines = 0;
+    pr->regular = 1;
+    pr->first = from;
+    pr->end = to;
+    pr->upto = from;
+    read_regular(pr);
+    if (lines)
+	*lines += pr->lines;
+    if (upto)
+	*upto = pr->failed ? pr->upto : to;
+    return (pr->failed ? -1 : 0);
 }
 
 /* pfs_pread_create - threads - 1 threads, and blocks for them */

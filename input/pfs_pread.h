@@ -14,6 +14,7 @@
  *--*/
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pfs_parser.h"
 
@@ -24,6 +25,8 @@ typedef struct PFS_PREAD PFS_PREAD;
 
 extern PFS_PREAD *pfs_pread_create(PFS_PARSER *, int threads, size_t block);
 extern int pfs_pread_fd(PFS_PREAD *, int fd, const char *name);
+extern int pfs_pread_range(PFS_PREAD *, int fd, const char *name, uint64_t from,
+			           uint64_t to, uint64_t *lines, uint64_t *upto);
 extern void pfs_pread_free(PFS_PREAD *);
 
 /* Processors this process may run on (at least 1). */

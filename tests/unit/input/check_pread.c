@@ -23,8 +23,24 @@
  *	and runs of NUL bytes, so that block edges fall inside every kind
  *	of line, with and without a last newline; an empty file, newlines
  *	only, and one long line without a newline. Files are read from
- *	their start and from an offset inside a line; the same bytes come
- *	through a pipe written in pieces of random sizes.
+ *	their start, from an offset inside a line and from a line start;
+ *	the same bytes come through a pipe written in pieces of random
+ *	sizes.
+ *
+ *	The follower's catch-up (pfs_follow(3)): two followers on the same
+ *	file, one on one thread and one on 2 or 3, each with its own parser,
+ *	read a backlog of several times the size that starts the threads
+ *	(copies of tests/data/postfix-e2e.log, each with its own queue IDs,
+ *	among the parser's cases and overlong lines) ending in a half-written
+ *	line, polled until caught up; then the rest of that line and a second
+ *	backlog are appended. At each stage everything must be the same:
+ *	what the parsers show, the follower's line counts and status, and
+ *	the positions saved for the state file (offset, fingerprint and tail
+ *	hashes, inode); the half-written line is held by both; the threads
+ *	must have read most of the bytes, in more than one call. Once with
+ *	the default sizes (backlogs of 56 and 17 MiB against 16 MiB, slices
+ *	of 32 MiB; no events, for speed) and once with small ones and
+ *	events, so that dozens of slices end at every kind of line.
  *
  *	Under a thread sanitizer build this is the test of the threads.
  *--*/
@@ -40,6 +56,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pfs_follow.h"
 #include "pfs_lines.h"
 #include "pfs_parser.h"
 #include "pfs_pread.h"
@@ -371,6 +388,9 @@ START_TEST(test_e2e)
     make_dir();
     compare("postfix-e2e.log", &t, 0, small_blocks, N(small_blocks), _i);
     compare("postfix-e2e.log", &t, 777, big_blocks, N(big_blocks), _i);
+    /* From a line start: the newline before it is not a line. */
+    compare("postfix-e2e.log", &t, (off_t) (strchr(t.s + 5000, '\n') + 1 - t.s),
+	    big_blocks, N(big_blocks), _i);
     remove_dir();
     free(t.s);
 }
@@ -444,6 +464,212 @@ START_TEST(test_tiny)
 }
 END_TEST
 
+/* add_copy - the captured log with copy c's own queue IDs and minutes */
+
+static void add_copy(struct text *t, const struct text *e2e, unsigned c)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t  at = t->len;
+    size_t  i;
+
+    add(t, e2e->s, e2e->len);
+    /* "8009BA72BDB": the A72 of every queue ID becomes the copy's code. */
+    for (i = at + 5; i + 6 <= t->len; i++)
+	if (memcmp(t->s + i, "A72", 3) == 0 && strspn(t->s + i - 5, "0123456789ABCDEF") >= 5) {
+	    t->s[i] = hex[(c >> 8) & 15];
+	    t->s[i + 1] = hex[(c >> 4) & 15];
+	    t->s[i + 2] = hex[c & 15];
+	}
+}
+
+/* make_backlog - about len bytes: copies of the capture among odd lines */
+
+static void make_backlog(struct text *t, const struct text *e2e, size_t len,
+			         unsigned *copy)
+{
+    static const size_t longs[] = {8191, 8192, 8193, 20000, 70000};
+
+    while (t->len < len) {
+	add_copy(t, e2e, (*copy)++ % 4096);
+	if (*copy % 97 == 0)
+	    add_cases(t);
+	if (*copy % 13 == 0)
+	    add_long(t, longs[*copy % N(longs)]);
+	if (*copy % 29 == 0)
+	    add(t, "\n\0\0\n", 4);
+    }
+}
+
+/* A follower and its parser. */
+struct follower {
+    struct run r;
+    PFS_FOLLOW *fw;
+    int     behind;			/* the start left a backlog */
+};
+
+/* follower_up - follow path from its start on threads threads */
+
+static void follower_up(struct follower *f, char *path, int threads, int small)
+{
+    char   *paths[1] = {path};
+
+    memset(f, 0, sizeof(*f));
+    run_init(&f->r, small);			/* events: text of every one */
+    f->fw = pfs_follow_create_flags(f->r.p, paths, 1, 1, 1, PFS_FOLLOW_NO_INOTIFY);
+    ck_assert(f->fw != 0);
+    pfs_follow_set_threads(f->fw, threads);
+    if (small)
+	pfs_follow_set_catchup(f->fw, 100000, 60001);
+    pfs_follow_start(f->fw);
+    f->behind = pfs_follow_backlog(f->fw);
+}
+
+/* follower_read - poll until caught up */
+
+static void follower_read(struct follower *f)
+{
+    do {
+	pfs_follow_poll(f->fw);
+    } while (pfs_follow_backlog(f->fw));
+}
+
+/* same_follow - everything the two followers keep is the same */
+
+static void same_follow(struct follower *a, struct follower *b, const char *stage,
+			        uint64_t held)
+{
+    struct pfs_follow_status sa, sb;
+    struct pfs_follow_pos ca, ra, cb, rb;
+    char   *ta, *tb;
+
+    pfs_follow_status(a->fw, 0, &sa);
+    pfs_follow_status(b->fw, 0, &sb);
+    ck_assert_msg(sa.open && sb.open, "%s: the file is open", stage);
+    ck_assert_msg(sa.lines == sb.lines, "%s: lines %llu, on threads %llu", stage,
+		  (unsigned long long) sa.lines, (unsigned long long) sb.lines);
+    ck_assert_msg(sa.lines > 0, "%s: lines were read", stage);
+    ck_assert_msg(sa.offset == sb.offset && sa.rotations == sb.rotations
+		  && sa.dev == sb.dev && sa.ino == sb.ino,
+		  "%s: status offset %llu, on threads %llu", stage,
+		  (unsigned long long) sa.offset, (unsigned long long) sb.offset);
+    pfs_follow_get_pos(a->fw, 0, &ca, &ra);
+    pfs_follow_get_pos(b->fw, 0, &cb, &rb);
+    ck_assert_msg(ca.valid && cb.valid, "%s: positions", stage);
+    ck_assert_msg(ca.offset == cb.offset && ca.skipping == cb.skipping
+		  && ca.dev == cb.dev && ca.ino == cb.ino,
+		  "%s: saved offset %llu, on threads %llu", stage,
+		  (unsigned long long) ca.offset, (unsigned long long) cb.offset);
+    ck_assert_msg(ca.fp_hash == cb.fp_hash && ca.fp_len == cb.fp_len
+		  && ca.fp_len == PFS_FOLLOW_FP_MAX, "%s: fingerprints", stage);
+    ck_assert_msg(ca.tail_hash == cb.tail_hash && ca.tail_len == cb.tail_len
+		  && ca.tail_len == PFS_FOLLOW_FP_MAX, "%s: tail hashes", stage);
+    ck_assert_msg(ca.mtime_ns == cb.mtime_ns && ca.prev_known == cb.prev_known
+		  && ca.prev_hash == cb.prev_hash && ca.prev_len == cb.prev_len,
+		  "%s: the rest of the position", stage);
+    ck_assert_msg(!ra.valid && !rb.valid, "%s: no rotated file", stage);
+    ck_assert_msg(pfs_follow_last_line(a->fw) != 0 && pfs_follow_last_line(b->fw) != 0,
+		  "%s: last line times", stage);
+    ck_assert_msg(pfs_follow_changes(a->fw) > 0 && pfs_follow_changes(b->fw) > 0,
+		  "%s: changes moved", stage);
+    ck_assert_msg(!pfs_follow_backlog(a->fw) && !pfs_follow_backlog(b->fw),
+		  "%s: no backlog left", stage);
+    /* The half-written last line is held, not counted. */
+    {
+	struct stat st;
+
+	ck_assert(stat(pfs_follow_path(a->fw, 0), &st) == 0);
+	ck_assert_msg(ca.offset + held == (uint64_t) st.st_size,
+		      "%s: position %llu + %llu held != size %lld", stage,
+		      (unsigned long long) ca.offset, (unsigned long long) held,
+		      (long long) st.st_size);
+    }
+    ta = parser_state(a->r.st, a->r.p, &a->r.ev);
+    tb = parser_state(b->r.st, b->r.p, &b->r.ev);
+    ck_assert_msg(strcmp(ta, tb) == 0, "%s: the parsers differ at\n  one thread: %.300s\n"
+		  "  threads:    %.300s", stage, differ(ta, tb), differ(tb, ta));
+    free(ta);
+    free(tb);
+}
+
+/* follower_down - the state after the flush; release */
+
+static char *follower_down(struct follower *f)
+{
+    char   *out[2];
+
+    pfs_follow_free(f->fw);
+    run_done(&f->r, out);
+    free(out[0]);
+    return (out[1]);
+}
+
+/* A backlog caught up on threads: _i 0 default sizes, 1 small ones. */
+
+START_TEST(test_follow)
+{
+    static const char half[] = "Nov 22 10:00:03 mx1 postfix/smtpd[1]: connect from half";
+    static const char rest[] = "[192.0.2.4]\n";
+    uint64_t backlog = _i ? 2000000 : (uint64_t) 56 << 20;
+    uint64_t more = _i ? 2000000 : (uint64_t) 17 << 20;
+    struct text e2e = {0, 0, 0};
+    struct text t = {0, 0, 0};
+    struct follower one, many;
+    const char *top = getenv("top_srcdir");
+    char    path[PATH_MAX];
+    char   *log, *fa, *fb;
+    unsigned copy = 0;
+    uint64_t first;
+    int     fd;
+
+    snprintf(path, sizeof(path), "%s/tests/data/postfix-e2e.log", top ? top : "../..");
+    read_file(path, &e2e);
+    ck_assert(e2e.len > 10000);
+    make_dir();
+    make_backlog(&t, &e2e, backlog, &copy);
+    add(&t, half, sizeof(half) - 1);
+    log = write_log("follow.log", t.s, t.len);
+
+    follower_up(&one, log, 1, _i);
+    follower_up(&many, log, _i ? 3 : 2, _i);
+    follower_read(&one);
+    follower_read(&many);
+    same_follow(&one, &many, "first backlog", sizeof(half) - 1);
+    ck_assert_msg(pfs_follow_catchup_bytes(one.fw) == 0, "one thread: no catch-up on threads");
+    ck_assert_msg(pfs_follow_catchup_bytes(many.fw) > t.len / 2,
+		  "threads read %llu of %zu bytes", (unsigned long long)
+		  pfs_follow_catchup_bytes(many.fw), t.len);
+    if (!_i)
+	ck_assert_msg(many.behind && one.behind, "the read budget still bounds a call");
+
+    /* The rest of the held line, and more. */
+    t.len = 0;
+    add(&t, rest, sizeof(rest) - 1);
+    make_backlog(&t, &e2e, more, &copy);
+    add(&t, half, sizeof(half) - 1);
+    ck_assert((fd = open(log, O_WRONLY | O_APPEND)) >= 0);
+    ck_assert(write(fd, t.s, t.len) == (ssize_t) t.len);
+    close(fd);
+    first = pfs_follow_catchup_bytes(many.fw);
+    follower_read(&one);
+    follower_read(&many);
+    same_follow(&one, &many, "second backlog", sizeof(half) - 1);
+    ck_assert_msg(pfs_follow_catchup_bytes(many.fw) - first > t.len / 2,
+		  "threads read %llu of the second backlog's %zu bytes", (unsigned long long)
+		  (pfs_follow_catchup_bytes(many.fw) - first), t.len);
+
+    fa = follower_down(&one);
+    fb = follower_down(&many);
+    ck_assert_msg(strcmp(fa, fb) == 0, "after the flush: the parsers differ at\n"
+		  "  one thread: %.300s\n  threads:    %.300s", differ(fa, fb), differ(fb, fa));
+    free(fa);
+    free(fb);
+    free(log);
+    remove_dir();
+    free(t.s);
+    free(e2e.s);
+}
+END_TEST
+
 int     main(void)
 {
     Suite  *s = suite_create("pread");
@@ -457,6 +683,10 @@ int     main(void)
     tcase_add_loop_test(tc, test_cases, 0, 2);
     tcase_add_loop_test(tc, test_edges, 0, 2);
     tcase_add_loop_test(tc, test_tiny, 0, 2);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("follow");
+    tcase_set_timeout(tc, 600);
+    tcase_add_loop_test(tc, test_follow, 0, 2);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
