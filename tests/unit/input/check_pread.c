@@ -62,27 +62,6 @@
 #include "pfs_pread.h"
 #include "../parser/state_text.h"
 
-struct expect {
-    const char *name;
-    unsigned long long value;
-};
-
-struct pcase {
-    const char *name;
-    const char *const *lines;
-    const struct expect *expect;
-    const struct pfs_parser_opts *opts;
-};
-
-struct raw_line {
-    const char *ptr;
-    size_t  len;
-};
-
-#define LINES(...) (const char *const[]){__VA_ARGS__, 0}
-#define EXPECT(...) (const struct expect[]){__VA_ARGS__, {0, 0}}
-#define NONE (const struct expect[]){{0, 0}}
-
 #include "../parser/check_cases.h"
 
 #define NCASES	(sizeof(cases) / sizeof(cases[0]))

@@ -2,9 +2,11 @@
 /*
  * check_cases.h - verbatim log lines and the counters they move.
  *
- * Included by check_parser.c only. Each entry: a name, the lines (fed in
- * order), the expected non-zero counters, and optional parser options.
- * Counters not named must stay zero ("lines" and "source:*" excepted).
+ * Included by the parser's, the batch's, the scanner's and the threaded
+ * reader's tests (check_parser, check_batch, check_status, check_pread),
+ * after pfs_parser.h. Each entry: a name, the lines (fed in order), the
+ * expected non-zero counters, and optional parser options. Counters not
+ * named must stay zero ("lines" and "source:*" excepted).
  *
  * Every expected value follows from doc/counters.md, section by section
  * in the same order as that page. Lines are real Postfix 3.7 (Debian 12)
@@ -13,6 +15,28 @@
  * Postfix 3.7.11 wrote through its own maillog_file. Names, addresses and
  * queue IDs elsewhere are made up (example.* domains, RFC 5737 addresses).
  */
+
+struct expect {
+    const char *name;
+    unsigned long long value;
+};
+
+struct pcase {
+    const char *name;
+    const char *const *lines;
+    const struct expect *expect;
+    const struct pfs_parser_opts *opts;
+};
+
+/* A line that holds NUL bytes: its text and its full size. */
+struct raw_line {
+    const char *ptr;
+    size_t  len;
+};
+
+#define LINES(...) (const char *const[]){__VA_ARGS__, 0}
+#define EXPECT(...) (const struct expect[]){__VA_ARGS__, {0, 0}}
+#define NONE (const struct expect[]){{0, 0}}
 
 /* The ignore lists of doc/counters.md, "Content filters and the ignore lists". */
 static const struct pfs_parser_opts amavis_opts = {

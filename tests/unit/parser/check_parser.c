@@ -33,28 +33,6 @@
 #include "pfs_lines.h"
 #include "pfs_parser.h"
 
-struct expect {
-    const char *name;
-    unsigned long long value;
-};
-
-struct pcase {
-    const char *name;
-    const char *const *lines;
-    const struct expect *expect;
-    const struct pfs_parser_opts *opts;
-};
-
-/* A line that holds NUL bytes: its text and its full size. */
-struct raw_line {
-    const char *ptr;
-    size_t  len;
-};
-
-#define LINES(...) (const char *const[]){__VA_ARGS__, 0}
-#define EXPECT(...) (const struct expect[]){__VA_ARGS__, {0, 0}}
-#define NONE (const struct expect[]){{0, 0}}
-
 #include "check_cases.h"
 
 struct check_ctx {
