@@ -343,6 +343,14 @@ static void on_agentx_watch(unsigned reg, void *ctx)
     agentx_watch((struct daemon *) ctx);
 }
 
+/* changes_mark - moves whenever the logs or the journal were read */
+
+static uint64_t changes_mark(const struct daemon *d)
+{
+    return (pfs_follow_changes(d->follow)
+	    + (d->journal ? pfs_journal_changes(d->journal) : 0));
+}
+
 /* notes_mark - moves whenever a notification is queued or taken */
 
 static uint64_t notes_mark(const struct daemon *d)
@@ -374,8 +382,7 @@ static double clock_s(clockid_t id)
 static void save_state(struct daemon *d, int force)
 {
     char    err[1024];
-    uint64_t changes = pfs_follow_changes(d->follow)
-    + (d->journal ? pfs_journal_changes(d->journal) : 0);
+    uint64_t changes = changes_mark(d);
     uint64_t notes = notes_mark(d);
     double  cpu0, now = clock_s(CLOCK_MONOTONIC);
     int     rc;
@@ -1058,8 +1065,7 @@ int     pfs_daemon_run(const struct pfs_daemon_opts *o)
 	 * when something moves, notifications raised in the catch-up too.
 	 */
 	d.saved_once = 1;
-	d.saved_changes = pfs_follow_changes(d.follow)
-	    + (d.journal ? pfs_journal_changes(d.journal) : 0);
+	d.saved_changes = changes_mark(&d);
 	d.saved_notes = notes_mark(&d);
 	d.saved_at = clock_s(CLOCK_MONOTONIC);
     }
